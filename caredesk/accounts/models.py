@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from caredesk.core.models import TimestampedModel
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    SUPERVISOR = "supervisor", "Supervisor"
+    AGENT = "agent", "Agent"
+
+
+class Team(TimestampedModel):
+    name = models.CharField(max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgentManager(BaseUserManager["Agent"]):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> Agent:
+        agent = self.model(email=self.normalize_email(email).lower(), **extra)
+        agent.set_password(password)
+        agent.save(using=self._db)
+        return agent
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> Agent:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", Role.ADMIN)
+        return self.create_user(email, password, **extra)
+
+
+class Agent(AbstractUser):
+    """A person on the support team. Signs in with their email address."""
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.AGENT)
+    signature = models.TextField(blank=True)
+    teams = models.ManyToManyField(Team, related_name="members", blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
+
+    objects: ClassVar[AgentManager] = AgentManager()  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class ApiToken(TimestampedModel):
+    """A bearer token for the REST API. Only its SHA-256 is stored; the token is shown once."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.agent.email})"

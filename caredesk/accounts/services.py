@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import transaction
+
+from caredesk.accounts.models import Agent, ApiToken, Role, Team
+from caredesk.core.errors import InvalidRequest
+
+TOKEN_PREFIX = "cd_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def agent_create(
+    *,
+    email: str,
+    name: str,
+    role: str = Role.AGENT,
+    team: str | None = None,
+    password: str | None = None,
+) -> Agent:
+    if role not in Role.values:
+        raise InvalidRequest(f"role must be one of {', '.join(Role.values)}, not {role!r}")
+    email = email.strip().lower()
+    if Agent.objects.filter(email=email).exists():
+        raise InvalidRequest(f"an agent with the address {email} already exists")
+    agent = Agent.objects.create_user(
+        email,
+        password,
+        name=name,
+        role=role,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+    if team:
+        agent.teams.add(Team.objects.get_or_create(name=team)[0])
+    return agent
+
+
+def api_token_create(*, agent: Agent) -> str:
+    """Create a token for `agent` and return it; it cannot be read back later."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ApiToken.objects.create(agent=agent, digest=_digest(token), prefix=token[:10])
+    return token
+
+
+def agent_for_token(token: str) -> Agent | None:
+    found = (
+        ApiToken.objects.select_related("agent")
+        .filter(digest=_digest(token), agent__is_active=True)
+        .first()
+    )
+    return found.agent if found else None

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from caredesk.api.auth import TokenAuth
+from caredesk.core.errors import InvalidRequest, NotFound
+
+api = NinjaAPI(
+    title="caredesk API",
+    version="1",
+    description="Drive and inspect caredesk: tickets, their messages and delivery, intake.",
+    auth=TokenAuth(),
+    urls_namespace="api-v1",
+)
+
+
+@api.exception_handler(NotFound)
+def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=404)
+
+
+@api.exception_handler(InvalidRequest)
+def invalid(request: HttpRequest, exc: InvalidRequest) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(ValidationError)
+def validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "invalid request", "errors": exc.errors}, status=422
+    )

@@ -1,0 +1,154 @@
+"""caredesk settings: one module, driven by `CAREDESK_*` environment variables.
+
+See docs/configuration.md for every variable and its default.
+"""
+
+from __future__ import annotations
+
+import dj_database_url
+
+from caredesk.config import env
+
+HOME = env.home()
+SECRET_KEY = env.secret_key(HOME)
+DEBUG = env.get_bool("DEBUG")
+ALLOWED_HOSTS = [h.strip() for h in env.get("ALLOWED_HOSTS", "*").split(",") if h.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "huey.contrib.djhuey",
+    "caredesk.core",
+    "caredesk.accounts",
+    "caredesk.customers",
+    "caredesk.mailboxes",
+    "caredesk.inbound",
+    "caredesk.tickets",
+    "caredesk.outbound",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "caredesk.config.urls"
+WSGI_APPLICATION = "caredesk.config.wsgi.application"
+AUTH_USER_MODEL = "accounts.Agent"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = env.get("DATABASE_URL") or f"sqlite:///{HOME / 'caredesk.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE takes the write lock when a transaction starts, so two processes never both read
+    # "no such ticket yet" and then both create one; WAL lets readers work during a write.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
+        ),
+    }
+else:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = HOME / "static"
+MEDIA_ROOT = HOME / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# Huey: SQLite storage in the home folder by default, Redis when CAREDESK_REDIS_URL is set.
+REDIS_URL = env.get("REDIS_URL")
+HUEY_IMMEDIATE = env.get_bool("HUEY_IMMEDIATE")
+if REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.PriorityRedisHuey",
+        "name": env.get("HUEY_NAME", "caredesk"),
+        "url": REDIS_URL,
+        "immediate": HUEY_IMMEDIATE,
+        "utc": True,
+        "consumer": {"workers": env.get_int("WORKERS", 4), "worker_type": "thread"},
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "caredesk",
+        "filename": str(HOME / "queue.sqlite3"),
+        "immediate": HUEY_IMMEDIATE,
+        "utc": True,
+        "consumer": {
+            "workers": env.get_int("WORKERS", 2),
+            "worker_type": "thread",
+            "initial_delay": 0.05,
+            "backoff": 1.5,
+            "max_delay": 0.5,
+        },
+    }
+
+# Email behaviour.
+CAREDESK_MAX_MESSAGE_SIZE = env.get_int("MAX_MESSAGE_SIZE", 35 * 1024 * 1024)
+CAREDESK_SMTP_RELAY = env.get("SMTP_RELAY")
+CAREDESK_OUTBOUND_TRANSPORT = env.get(
+    "OUTBOUND_TRANSPORT",
+    "caredesk.outbound.transports.SmtpRelayTransport"
+    if CAREDESK_SMTP_RELAY
+    else "caredesk.outbound.transports.MaildirTransport",
+)
+CAREDESK_OUTBOX_MAILDIR = HOME / "outbox"
+CAREDESK_DELIVERY_MAX_ATTEMPTS = env.get_int("DELIVERY_MAX_ATTEMPTS", 8)
+CAREDESK_DELIVERY_BACKOFF_SECONDS = env.get_int("DELIVERY_BACKOFF_SECONDS", 30)
+CAREDESK_ACK_LIMIT_PER_HOUR = env.get_int("ACK_LIMIT_PER_HOUR", 3)
+CAREDESK_STUCK_INTAKE_SECONDS = env.get_int("STUCK_INTAKE_SECONDS", 60)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO")},
+    "loggers": {"huey": {"level": env.get("HUEY_LOG_LEVEL", "WARNING")}},
+}

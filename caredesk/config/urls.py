@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import path
+
+from caredesk.api.urls import api
+from caredesk.core import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", views.home, name="home"),
+]

@@ -1,0 +1,1 @@
+"""Deciding which ticket an incoming email belongs to."""

@@ -1,0 +1,122 @@
+"""The SMTP intake server (aiosmtpd): a thin adapter over `inbound_receive`.
+
+Unknown recipients are refused at RCPT (550), oversize mail at DATA (552), and "250 accepted"
+is answered only after the raw email is committed; if storing fails the client hears 451 and
+retries later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.conf import settings
+from django.db import close_old_connections
+
+from caredesk.inbound.models import Source
+from caredesk.inbound.receive import inbound_receive
+from caredesk.mailboxes.selectors import mailbox_addresses, recipient_resolve
+
+log = logging.getLogger(__name__)
+
+ADDRESS_CACHE_SECONDS = 5.0
+
+
+class IntakeHandler:
+    def __init__(self, *, threads: int = 4) -> None:
+        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="smtp-store")
+        self._known: dict[str, int] = {}
+        self._known_at = 0.0
+
+    def _addresses(self) -> dict[str, int]:
+        close_old_connections()
+        return mailbox_addresses()
+
+    async def _mailboxes(self) -> dict[str, int]:
+        if time.monotonic() - self._known_at > ADDRESS_CACHE_SECONDS:
+            loop = asyncio.get_running_loop()
+            self._known = await loop.run_in_executor(self.executor, self._addresses)
+            self._known_at = time.monotonic()
+        return self._known
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        recipient = recipient_resolve(address, await self._mailboxes())
+        if recipient is None:
+            # Refresh once: the mailbox may have been added since the cache was filled.
+            self._known_at = 0.0
+            recipient = recipient_resolve(address, await self._mailboxes())
+        if recipient is None:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    def _store(self, raw: bytes, envelope: Envelope) -> list[int]:
+        close_old_connections()
+        known = mailbox_addresses()
+        by_mailbox: dict[int, list[str]] = {}
+        for rcpt in envelope.rcpt_tos:
+            recipient = recipient_resolve(rcpt, known)
+            if recipient is not None:
+                by_mailbox.setdefault(recipient.mailbox_id, []).append(rcpt)
+        # One intake row per mailbox addressed, each with the recipients that concern it.
+        return [
+            inbound_receive(
+                raw=raw,
+                mailbox_id=mailbox_id,
+                source=Source.SMTP,
+                envelope_from=envelope.mail_from or "",
+                envelope_to=rcpts,
+            ).pk
+            for mailbox_id, rcpts in by_mailbox.items()
+        ]
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or b""
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "surrogateescape")
+        loop = asyncio.get_running_loop()
+        try:
+            ids = await loop.run_in_executor(self.executor, self._store, raw, envelope)
+        except Exception:
+            log.exception("could not store an incoming email; asked the sender to retry")
+            return "451 4.3.0 Could not store the message now, please try again later"
+        return f"250 2.0.0 Accepted as {','.join(str(i) for i in ids)}"
+
+
+class IntakeController(Controller):
+    def __init__(self, host: str, port: int, *, threads: int = 4) -> None:
+        self.intake = IntakeHandler(threads=threads)
+        super().__init__(
+            self.intake,
+            hostname=host,
+            port=port,
+            data_size_limit=settings.CAREDESK_MAX_MESSAGE_SIZE,
+            decode_data=False,
+            enable_SMTPUTF8=True,
+            ident="caredesk",
+        )
+
+    def stop(self, *args: Any, **kwargs: Any) -> None:
+        super().stop(*args, **kwargs)
+        self.intake.executor.shutdown(wait=True)
+
+
+def serve(host: str, port: int) -> None:
+    """Run the SMTP server in the foreground until interrupted."""
+    controller = IntakeController(host, port)
+    controller.start()
+    log.info("SMTP intake listening on %s:%s", host, port)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()

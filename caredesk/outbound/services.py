@@ -1,0 +1,142 @@
+"""Queueing and delivering outgoing email. Every email is a row before it is sent."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from caredesk.core import clock
+from caredesk.core.text import mask_address
+from caredesk.mailboxes.models import Mailbox
+from caredesk.outbound import compose
+from caredesk.outbound.models import DeliveryStatus, OutboundEmail
+from caredesk.outbound.transports import DeliveryError, Envelope, get_transport
+from caredesk.tickets.models import Message, Ticket
+
+log = logging.getLogger(__name__)
+
+
+def outbound_queue(
+    *,
+    mailbox: Mailbox,
+    ticket: Ticket | None,
+    kind: str,
+    to: list[str],
+    cc: list[str] | None = None,
+    subject: str,
+    text: str,
+    message_id: str,
+    in_reply_to: str = "",
+    references: list[str] | None = None,
+    message: Message | None = None,
+) -> OutboundEmail:
+    """Create the outbox row in the caller's transaction; delivery starts once it commits."""
+    email = OutboundEmail.objects.create(
+        mailbox=mailbox,
+        ticket=ticket,
+        ticket_message=message,
+        kind=kind,
+        to=to,
+        recipient=to[0] if to else "",
+        cc=cc or [],
+        subject=subject,
+        text=text,
+        message_id=message_id,
+        in_reply_to=in_reply_to,
+        references=" ".join(references or []),
+    )
+    from caredesk.outbound.tasks import deliver_outbound
+
+    transaction.on_commit(lambda: deliver_outbound(email.pk))
+    return email
+
+
+def _backoff(attempts: int) -> timedelta:
+    base = settings.CAREDESK_DELIVERY_BACKOFF_SECONDS
+    return timedelta(seconds=min(base * 2 ** (attempts - 1), 6 * 3600))
+
+
+def outbound_deliver(*, outbound_id: int) -> str:
+    """Try to send one queued email now. Returns its status afterwards.
+
+    The row is claimed by bumping `attempts` and `next_attempt_at` before sending, so a second
+    worker that picks the same id skips it; an email is sent at most once per claim.
+    """
+    now = clock.now()
+    with transaction.atomic():
+        email = (
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .select_related("mailbox", "ticket")
+            .filter(pk=outbound_id, status=DeliveryStatus.QUEUED, next_attempt_at__lte=now)
+            .first()
+        )
+        if email is None:
+            return "skipped"
+        email.attempts += 1
+        # Claim: if this worker dies mid-send, the sweeper retries after the lease.
+        email.next_attempt_at = now + timedelta(minutes=5)
+        email.save(update_fields=["attempts", "next_attempt_at"])
+    envelope = Envelope(
+        mail_from=compose.bounce_address(email.mailbox, email.bounce_token),
+        rcpt_to=tuple(email.to + email.cc),
+        data=compose.build_message(email).as_bytes(),
+    )
+    try:
+        get_transport().send(envelope)
+    except DeliveryError as exc:
+        return _record_failure(email, str(exc), permanent=exc.permanent)
+    except Exception as exc:  # a bug or an unexpected transport error: retry, then show it
+        log.exception("delivery of outbound %s crashed", email.pk)
+        return _record_failure(email, f"internal error: {exc}", permanent=False)
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=DeliveryStatus.SENT, sent_at=clock.now(), last_error=""
+    )
+    return DeliveryStatus.SENT
+
+
+def _record_failure(email: OutboundEmail, error: str, *, permanent: bool) -> str:
+    from caredesk.tickets.services import ticket_event_record
+
+    final = permanent or email.attempts >= settings.CAREDESK_DELIVERY_MAX_ATTEMPTS
+    with transaction.atomic():
+        if final:
+            email.status = DeliveryStatus.FAILED
+            log.info(
+                "giving up on outbound %s to %s: %s",
+                email.pk,
+                ", ".join(mask_address(a) for a in email.to),
+                error,
+            )
+            if email.ticket is not None:
+                ticket_event_record(
+                    ticket=email.ticket,
+                    kind="delivery_failed",
+                    outbound=email.pk,
+                    to=email.to,
+                    error=error[:500],
+                    attempts=email.attempts,
+                )
+        else:
+            email.next_attempt_at = clock.now() + _backoff(email.attempts)
+        email.last_error = error[:1000]
+        email.save(update_fields=["status", "next_attempt_at", "last_error"])
+    if not final:
+        from caredesk.outbound.tasks import deliver_outbound
+
+        delay = (email.next_attempt_at - clock.now()).total_seconds()
+        deliver_outbound.schedule((email.pk,), delay=max(delay, 0))
+    return email.status
+
+
+def outbound_due_ids(*, limit: int = 500) -> list[int]:
+    """Queued emails whose time has come (the safety net when a scheduled retry was lost)."""
+    return list(
+        OutboundEmail.objects.filter(
+            status=DeliveryStatus.QUEUED, next_attempt_at__lte=clock.now()
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

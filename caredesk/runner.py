@@ -1,0 +1,109 @@
+"""Running caredesk's processes: web, SMTP intake and workers, alone or all together."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+
+DEFAULT_MAILBOX = "support@caredesk.localhost"
+DEFAULT_ADMIN = "admin@caredesk.localhost"
+
+
+def serve_web(host: str, port: int) -> None:
+    from waitress import serve
+
+    from caredesk.config.wsgi import application
+
+    serve(application, host=host, port=port, threads=8, ident="caredesk")
+
+
+def run_worker(*, workers: int | None = None) -> None:
+    options: dict[str, object] = {}
+    if workers:
+        options["workers"] = workers
+    call_command("run_huey", **options)
+
+
+def _first_run() -> list[str]:
+    """On an empty database, add a mailbox and an admin so there is something to sign in to."""
+    from caredesk.accounts.models import Agent
+    from caredesk.accounts.services import agent_create
+    from caredesk.mailboxes.models import Mailbox
+    from caredesk.mailboxes.services import mailbox_create
+
+    notes = []
+    if not Mailbox.objects.exists():
+        mailbox_create(address=DEFAULT_MAILBOX, name="Support")
+        notes.append(
+            f"Added the mailbox {DEFAULT_MAILBOX}; add your own with `caredesk mailbox add`."
+        )
+    if not Agent.objects.exists():
+        password = secrets.token_urlsafe(12)
+        agent_create(email=DEFAULT_ADMIN, name="Admin", role="admin", password=password)
+        notes.append(f"Sign in as {DEFAULT_ADMIN} with the password {password} (shown once).")
+    return notes
+
+
+def run_all(*, http: tuple[str, int], smtp: tuple[str, int], workers: int | None) -> int:
+    from caredesk.mailboxes.models import Mailbox
+
+    call_command("migrate", interactive=False, verbosity=0)
+    notes = _first_run()
+    addresses = ", ".join(Mailbox.objects.order_by("address").values_list("address", flat=True))
+    command = [sys.executable, "-m", "caredesk.cli"]
+    children = {
+        "web": subprocess.Popen([*command, "web", "--http", f"{http[0]}:{http[1]}"]),
+        "smtpd": subprocess.Popen([*command, "smtpd", "--smtp", f"{smtp[0]}:{smtp[1]}"]),
+        "worker": subprocess.Popen(
+            [*command, "worker", *(["--workers", str(workers)] if workers else [])]
+        ),
+    }
+    relay = settings.CAREDESK_SMTP_RELAY or f"none: outgoing mail is kept in {settings.CAREDESK_OUTBOX_MAILDIR}"
+    print(
+        "\ncaredesk is running.\n"
+        f"  Sign in:     http://{http[0]}:{http[1]}/\n"
+        f"  Send mail:   smtp://{smtp[0]}:{smtp[1]} to {addresses}\n"
+        f"  API:         http://{http[0]}:{http[1]}/api/v1/docs\n"
+        f"  Data:        {settings.HOME}\n"
+        f"  Relay:       {relay}\n"
+        + "".join(f"  {note}\n" for note in notes)
+        + "Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+    return _supervise(children)
+
+
+def _supervise(children: dict[str, subprocess.Popen[bytes]]) -> int:
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while not stopping:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    print(f"caredesk: {name} exited with {child.returncode}; stopping", flush=True)
+                    stopping = True
+            time.sleep(0.5)
+    finally:
+        for child in children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT if os.name == "posix" else signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for child in children.values():
+            try:
+                child.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return 0

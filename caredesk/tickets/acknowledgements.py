@@ -1,0 +1,83 @@
+"""The automatic "we have your message" email for a new ticket."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+
+from caredesk.core import clock
+from caredesk.outbound.compose import new_message_id
+from caredesk.outbound.models import OutboundEmail
+from caredesk.outbound.services import outbound_queue
+from caredesk.tickets.models import Message, MessageKind, Ticket
+from caredesk.tickets.services import ticket_event_record
+
+
+def acknowledgement_allowed(*, address: str) -> bool:
+    """At most CAREDESK_ACK_LIMIT_PER_HOUR acknowledgements to one address an hour, so two
+    automatic responders can never keep answering each other."""
+    since = clock.now() - timedelta(hours=1)
+    sent = OutboundEmail.objects.filter(
+        kind=OutboundEmail.Kind.ACKNOWLEDGEMENT, recipient=address, created_at__gte=since
+    ).count()
+    return sent < settings.CAREDESK_ACK_LIMIT_PER_HOUR
+
+
+def acknowledgement_text(*, ticket: Ticket, name: str, hours: int) -> str:
+    due = clock.now() + timedelta(hours=hours)
+    greeting = f"Hello {name}," if name else "Hello,"
+    team = ticket.mailbox.name or "our support team"
+    return (
+        f"{greeting}\n\n"
+        f"Thank you for writing to {team}. We have your message and opened ticket "
+        f"{ticket.reference}:\n\n"
+        f"    {ticket.subject}\n\n"
+        f"A person from our team will reply by {due:%A %d %B, %H:%M} UTC at the latest "
+        f"(within {hours} hours).\n\n"
+        f"If you have anything to add, just reply to this email.\n\n"
+        f"{team}\n"
+    )
+
+
+def acknowledgement_queue(*, ticket: Ticket, trigger: Message) -> OutboundEmail | None:
+    """Queue the acknowledgement of `trigger`, the customer's first message on a new ticket."""
+    mailbox = ticket.mailbox
+    address = trigger.from_address
+    if not mailbox.acknowledge or not address:
+        return None
+    if not acknowledgement_allowed(address=address):
+        ticket_event_record(ticket=ticket, kind="acknowledgement_skipped", why="rate limit")
+        return None
+    message_id = new_message_id(mailbox=mailbox, ticket_id=ticket.pk)
+    subject = f"Re: {ticket.subject} [{ticket.reference}]"
+    text = acknowledgement_text(
+        ticket=ticket, name=trigger.from_name, hours=mailbox.first_response_hours
+    )
+    references = [*trigger.references.split(), trigger.message_id or ""]
+    message = Message.objects.create(
+        ticket=ticket,
+        mailbox=mailbox,
+        kind=MessageKind.ACKNOWLEDGEMENT,
+        from_address=mailbox.address,
+        from_name=mailbox.name,
+        to=[address],
+        subject=subject,
+        text=text,
+        new_text=text,
+        message_id=message_id,
+        in_reply_to=trigger.message_id or "",
+        references=" ".join(r for r in references if r),
+    )
+    return outbound_queue(
+        mailbox=mailbox,
+        ticket=ticket,
+        kind=OutboundEmail.Kind.ACKNOWLEDGEMENT,
+        to=[address],
+        subject=subject,
+        text=text,
+        message_id=message_id,
+        in_reply_to=trigger.message_id or "",
+        references=[r for r in references if r],
+        message=message,
+    )

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from caredesk.core import clock
+from caredesk.core.models import TimestampedModel
+
+
+def new_reply_token() -> str:
+    # 20 base32-ish characters (~100 bits): unguessable, and safe in an address local part.
+    return secrets.token_hex(10)
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    PENDING = "pending", "Pending (waiting on customer)"
+    ON_HOLD = "on_hold", "On hold"
+    SOLVED = "solved", "Solved"
+    CLOSED = "closed", "Closed"
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", "Urgent"
+    HIGH = "high", "High"
+    NORMAL = "normal", "Normal"
+    LOW = "low", "Low"
+
+
+class Ticket(TimestampedModel):
+    mailbox = models.ForeignKey("mailboxes.Mailbox", on_delete=models.PROTECT)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="tickets"
+    )
+    subject = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(max_length=20, choices=Priority.choices, default=Priority.NORMAL)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL)
+    reply_token = models.CharField(max_length=40, unique=True, default=new_reply_token)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_tickets"
+    )
+    updated_at = models.DateTimeField(default=clock.now)
+    last_customer_message_at = models.DateTimeField(null=True, blank=True)
+    solved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return f"#{self.pk}"
+
+
+class Participant(TimestampedModel):
+    class Role(models.TextChoices):
+        REQUESTER = "requester", "Requester"
+        CC = "cc", "CC"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="participants")
+    address = models.CharField(max_length=254)
+    name = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CC)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "address"], name="participant_once")
+        ]
+
+
+class MessageKind(models.TextChoices):
+    CUSTOMER = "customer", "Customer message"
+    AUTO_REPLY = "auto_reply", "Automatic reply"
+    REPLY = "reply", "Reply"
+    NOTE = "note", "Internal note"
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+
+
+INBOUND_KINDS = (MessageKind.CUSTOMER, MessageKind.AUTO_REPLY)
+OUTBOUND_KINDS = (MessageKind.REPLY, MessageKind.ACKNOWLEDGEMENT)
+
+
+class Message(TimestampedModel):
+    """One entry of a ticket's conversation: an email in or out, or an internal note."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    mailbox = models.ForeignKey("mailboxes.Mailbox", on_delete=models.PROTECT)
+    kind = models.CharField(max_length=20, choices=MessageKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    from_address = models.CharField(max_length=254, blank=True)
+    from_name = models.CharField(max_length=200, blank=True)
+    to = models.JSONField(default=list)
+    cc = models.JSONField(default=list)
+    subject = models.CharField(max_length=500, blank=True)
+    text = models.TextField(blank=True)  # the whole plain-text body as received or sent
+    new_text = models.TextField(blank=True)  # what the author wrote now, quotes removed
+    html = models.TextField(blank=True)  # sanitised HTML, when the email had HTML
+    # Message-ID without angle brackets; null for internal notes. Unique per mailbox, which is
+    # what makes a second delivery of the same email a no-op.
+    message_id = models.CharField(max_length=500, null=True, blank=True)
+    in_reply_to = models.CharField(max_length=500, blank=True)
+    references = models.TextField(blank=True)  # space-separated, in header order
+    sent_at = models.DateTimeField(null=True, blank=True)  # the email's Date header
+    defects = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailbox", "message_id"],
+                condition=models.Q(message_id__isnull=False),
+                name="message_id_once_per_mailbox",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on #{self.ticket_id}"
+
+
+class MessageReference(models.Model):
+    """A Message-ID that a message points back at (In-Reply-To and References).
+
+    Kept so a reply that arrives before the message it answers can still be found by it.
+    """
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="refs")
+    ref = models.CharField(max_length=500, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "ref"], name="ref_once")]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.sha256[:2]}/{instance.sha256[2:4]}/{instance.sha256}"
+
+
+class Attachment(TimestampedModel):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_id = models.CharField(max_length=255, blank=True)
+    inline = models.BooleanField(default=False)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+
+
+class TicketEvent(TimestampedModel):
+    """Who did what to a ticket, and when: the record reports are computed from."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    data: models.JSONField[Any, Any] = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["kind", "created_at"])]

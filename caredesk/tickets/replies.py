@@ -1,0 +1,104 @@
+"""An agent's reply to the customer: a conversation entry and an outbox row, in one transaction."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from caredesk.accounts.models import Agent
+from caredesk.core import clock
+from caredesk.core.errors import InvalidRequest
+from caredesk.core.text import normalise_subject
+from caredesk.outbound.compose import new_message_id
+from caredesk.outbound.models import OutboundEmail
+from caredesk.outbound.services import outbound_queue
+from caredesk.tickets.models import INBOUND_KINDS, Message, MessageKind, Participant, Ticket
+from caredesk.tickets.services import (
+    ticket_event_record,
+    ticket_participants_add,
+    ticket_set_status,
+)
+
+MAX_REFERENCES = 20
+
+
+def _thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
+    """In-Reply-To (the customer's latest email) and References (the thread, oldest first)."""
+    emails = list(
+        Message.objects.filter(ticket=ticket, message_id__isnull=False)
+        .exclude(kind=MessageKind.NOTE)
+        .order_by("created_at", "id")
+        .values_list("message_id", "kind")
+    )
+    in_reply_to = next((mid for mid, kind in reversed(emails) if kind in INBOUND_KINDS), "")
+    ids = [mid for mid, _ in emails]
+    # Keep the first (the thread's root) and the most recent ones, as RFC 5322 suggests.
+    if len(ids) > MAX_REFERENCES:
+        ids = [ids[0], *ids[-(MAX_REFERENCES - 1) :]]
+    return in_reply_to or (ids[-1] if ids else ""), ids
+
+
+@transaction.atomic
+def ticket_reply(
+    *,
+    ticket: Ticket,
+    author: Agent,
+    text: str,
+    cc: list[str] | None = None,
+    status_after: str | None = None,
+) -> Message:
+    text = text.strip()
+    if not text:
+        raise InvalidRequest("a reply needs some text")
+    cc = [a.strip().lower() for a in (cc or []) if a.strip()]
+    for address in cc:
+        if "@" not in address:
+            raise InvalidRequest(f"{address!r} is not an email address")
+    ticket = Ticket.objects.select_for_update().select_related("mailbox").get(pk=ticket.pk)
+    participants = list(ticket.participants.values_list("address", "role"))
+    to = [a for a, role in participants if role == Participant.Role.REQUESTER][:1]
+    if not to:
+        raise InvalidRequest("this ticket has no customer address to reply to")
+    all_cc = [a for a, role in participants if role == Participant.Role.CC and a not in to]
+    all_cc += [a for a in cc if a not in all_cc and a not in to]
+    mailbox = ticket.mailbox
+    in_reply_to, references = _thread_headers(ticket)
+    message_id = new_message_id(mailbox=mailbox, ticket_id=ticket.pk)
+    subject = f"Re: {normalise_subject(ticket.subject)} [{ticket.reference}]"
+    body = f"{text}\n\n-- \n{author.signature}" if author.signature.strip() else text
+    message = Message.objects.create(
+        ticket=ticket,
+        mailbox=mailbox,
+        kind=MessageKind.REPLY,
+        author=author,
+        from_address=mailbox.address,
+        from_name=author.name,
+        to=to,
+        cc=all_cc,
+        subject=subject,
+        text=body,
+        new_text=text,
+        message_id=message_id,
+        in_reply_to=in_reply_to,
+        references=" ".join(references),
+    )
+    outbound_queue(
+        mailbox=mailbox,
+        ticket=ticket,
+        kind=OutboundEmail.Kind.REPLY,
+        to=to,
+        cc=all_cc,
+        subject=subject,
+        text=body,
+        message_id=message_id,
+        in_reply_to=in_reply_to,
+        references=references,
+        message=message,
+    )
+    if cc:
+        ticket_participants_add(ticket=ticket, people=[(a, "") for a in cc])
+    ticket_event_record(ticket=ticket, kind="replied", actor=author, message=message.pk)
+    ticket.updated_at = clock.now()
+    ticket.save(update_fields=["updated_at"])
+    new_status = status_after or ("open" if ticket.status == "new" else ticket.status)
+    ticket_set_status(ticket=ticket, status=new_status, actor=author)
+    return message
