@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from caredesk.outbound.transports import MemoryTransport
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EML = FIXTURES / "eml"
+
+REQUIRE_SERVICES = os.environ.get("CAREDESK_REQUIRE_SERVICES") == "1"
+
+
+def need_service(what: str, available: bool) -> None:
+    """Skip when a real service is missing on a laptop; fail in CI, where nothing may skip."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required (CAREDESK_REQUIRE_SERVICES=1) but not available")
+    pytest.skip(f"{what} not available")
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def eml(name: str) -> bytes:
+    return (EML / name).read_bytes()
+
+
+@pytest.fixture(autouse=True)
+def _clean_memory_transport() -> Iterator[None]:
+    MemoryTransport.sent.clear()
+    yield
+    MemoryTransport.sent.clear()
+
+
+@pytest.fixture
+def mailbox(db: None):  # type: ignore[no-untyped-def]
+    from caredesk.mailboxes.services import mailbox_create
+
+    return mailbox_create(address="support@example.com", name="Example Support")
+
+
+@pytest.fixture
+def agent(db: None):  # type: ignore[no-untyped-def]
+    from caredesk.accounts.services import agent_create
+
+    return agent_create(
+        email="ann@example.com", name="Ann Agent", role="agent", password="correct horse 42"
+    )
+
+
+def deliver(raw: bytes, mailbox, *, source: str = "smtp", envelope_to=None, envelope_from=""):  # type: ignore[no-untyped-def]
+    """Store an email and process it here (as a worker would), returning the intake row."""
+    from caredesk.inbound.models import InboundMessage
+    from caredesk.inbound.process import inbound_process
+    from caredesk.inbound.receive import inbound_receive
+
+    row = inbound_receive(
+        raw=raw,
+        mailbox_id=mailbox.pk,
+        source=source,
+        envelope_from=envelope_from,
+        envelope_to=envelope_to or [mailbox.address],
+        process=False,
+    )
+    inbound_process(intake_id=row.pk)
+    return InboundMessage.objects.get(pk=row.pk)

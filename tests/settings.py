@@ -1,0 +1,21 @@
+"""Settings for the test suite: the real settings, with a throw-away home folder.
+
+The database is whatever CAREDESK_DATABASE_URL says (SQLite by default, PostgreSQL in CI's
+second run); the SQLite test database is a file so worker subprocesses can open it too.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("CAREDESK_HOME", tempfile.mkdtemp(prefix="caredesk-test-"))
+os.environ.setdefault("CAREDESK_HUEY_IMMEDIATE", "1")
+os.environ.setdefault("CAREDESK_OUTBOUND_TRANSPORT", "caredesk.outbound.transports.MemoryTransport")
+os.environ.setdefault("CAREDESK_LOG_LEVEL", "WARNING")
+
+from caredesk.config.settings import *  # noqa: E402, F403
+from caredesk.config.settings import DATABASES, HOME  # noqa: E402
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(HOME / "test.sqlite3")}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only
