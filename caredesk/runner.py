@@ -65,7 +65,10 @@ def run_all(*, http: tuple[str, int], smtp: tuple[str, int], workers: int | None
             [*command, "worker", *(["--workers", str(workers)] if workers else [])]
         ),
     }
-    relay = settings.CAREDESK_SMTP_RELAY or f"none: outgoing mail is kept in {settings.CAREDESK_OUTBOX_MAILDIR}"
+    relay = (
+        settings.CAREDESK_SMTP_RELAY
+        or f"none: outgoing mail is kept in {settings.CAREDESK_OUTBOX_MAILDIR}"
+    )
     print(
         "\ncaredesk is running.\n"
         f"  Sign in:     http://{http[0]}:{http[1]}/\n"

@@ -6,8 +6,12 @@ See docs/configuration.md for every variable and its default.
 from __future__ import annotations
 
 import dj_database_url
+import django_stubs_ext
 
 from caredesk.config import env
+
+# Lets generic classes such as ModelAdmin[Agent] be subscripted at run time.
+django_stubs_ext.monkeypatch()
 
 HOME = env.home()
 SECRET_KEY = env.secret_key(HOME)

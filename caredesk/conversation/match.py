@@ -132,9 +132,9 @@ def _tickets_by_references(mailbox: Mailbox, parsed: ParsedEmail) -> list[Ticket
     pointed = [*ids, parsed.message_id[:500]] if parsed.message_id else ids
     if pointed:
         ticket_ids.update(
-            MessageReference.objects.filter(
-                message__mailbox=mailbox, ref__in=pointed
-            ).values_list("message__ticket_id", flat=True)
+            MessageReference.objects.filter(message__mailbox=mailbox, ref__in=pointed).values_list(
+                "message__ticket_id", flat=True
+            )
         )
     if not ticket_ids:
         return []

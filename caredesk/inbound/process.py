@@ -134,13 +134,13 @@ def _process(row: InboundMessage) -> None:
 
     lock_conversation(lock_keys(parsed, tags))
     key = message_key(parsed)
-    duplicate = (
-        mailbox.message_set.filter(message_id=key).select_related("ticket").first()
-    )
+    duplicate = mailbox.message_set.filter(message_id=key).select_related("ticket").first()
     if duplicate is not None:
         row.ticket_id, row.message_id = duplicate.ticket_id, key
         row.ticket_message = duplicate
-        _finish(row, IntakeStatus.IGNORED, f"duplicate of a message on ticket #{duplicate.ticket_id}")
+        _finish(
+            row, IntakeStatus.IGNORED, f"duplicate of a message on ticket #{duplicate.ticket_id}"
+        )
         return
 
     match = thread_match(mailbox=mailbox, parsed=parsed, sender=sender.address, tags=tags)
@@ -153,7 +153,9 @@ def _process(row: InboundMessage) -> None:
         created = True
     elif ticket is None:
         if is_auto:
-            _finish(row, IntakeStatus.IGNORED, f"automatic reply to no known ticket ({verdict.reason})")
+            _finish(
+                row, IntakeStatus.IGNORED, f"automatic reply to no known ticket ({verdict.reason})"
+            )
             return
         ticket = _new_ticket(mailbox, parsed, sender, follow_up_of=None)
         created = True
@@ -181,7 +183,9 @@ def _process(row: InboundMessage) -> None:
     if created and verdict.kind == Kind.HUMAN and row.source != Source.IMPORT:
         acknowledgement_queue(ticket=ticket, trigger=message)
     row.ticket, row.ticket_message = ticket, message
-    _finish(row, IntakeStatus.PROCESSED, f"{'new ticket' if created else 'joined via ' + match.via}")
+    _finish(
+        row, IntakeStatus.PROCESSED, f"{'new ticket' if created else 'joined via ' + match.via}"
+    )
 
 
 def _is_ours(address: str, mailbox: Mailbox) -> bool:
@@ -211,4 +215,3 @@ def intake_stuck_ids(*, limit: int = 500) -> list[int]:
         .order_by("received_at")
         .values_list("pk", flat=True)[:limit]
     )
-

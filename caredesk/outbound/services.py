@@ -134,9 +134,7 @@ def _record_failure(email: OutboundEmail, error: str, *, permanent: bool) -> str
 def outbound_due_ids(*, limit: int = 500) -> list[int]:
     """Queued emails whose time has come (the safety net when a scheduled retry was lost)."""
     return list(
-        OutboundEmail.objects.filter(
-            status=DeliveryStatus.QUEUED, next_attempt_at__lte=clock.now()
-        )
+        OutboundEmail.objects.filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=clock.now())
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -7,6 +7,7 @@ them in a list for tests.
 
 from __future__ import annotations
 
+import contextlib
 import mailbox
 import smtplib
 import threading
@@ -76,10 +77,8 @@ class SmtpRelayTransport:
         conn = getattr(self._local, "conn", None)
         self._local.conn = None
         if conn is not None:
-            try:
+            with contextlib.suppress(OSError):
                 conn.close()
-            except OSError:
-                pass
 
     def send(self, envelope: Envelope) -> None:
         for attempt in (1, 2):
@@ -106,7 +105,9 @@ class SmtpRelayTransport:
 
 
 def _describe(refused: dict[str, tuple[int, bytes]]) -> str:
-    return "; ".join(f"{rcpt}: {code} {msg.decode(errors='replace')}" for rcpt, (code, msg) in refused.items())
+    return "; ".join(
+        f"{rcpt}: {code} {msg.decode(errors='replace')}" for rcpt, (code, msg) in refused.items()
+    )
 
 
 def _permanent(exc: smtplib.SMTPRecipientsRefused) -> bool:

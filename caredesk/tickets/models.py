@@ -109,7 +109,7 @@ class Message(TimestampedModel):
     html = models.TextField(blank=True)  # sanitised HTML, when the email had HTML
     # Message-ID without angle brackets; null for internal notes. Unique per mailbox, which is
     # what makes a second delivery of the same email a no-op.
-    message_id = models.CharField(max_length=500, null=True, blank=True)
+    message_id = models.CharField(max_length=500, null=True, blank=True)  # noqa: DJ001
     in_reply_to = models.CharField(max_length=500, blank=True)
     references = models.TextField(blank=True)  # space-separated, in header order
     sent_at = models.DateTimeField(null=True, blank=True)  # the email's Date header
@@ -140,6 +140,9 @@ class MessageReference(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["message", "ref"], name="ref_once")]
+
+    def __str__(self) -> str:
+        return self.ref
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

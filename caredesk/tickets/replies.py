@@ -23,12 +23,13 @@ MAX_REFERENCES = 20
 
 def _thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
     """In-Reply-To (the customer's latest email) and References (the thread, oldest first)."""
-    emails = list(
-        Message.objects.filter(ticket=ticket, message_id__isnull=False)
+    emails = [
+        (mid or "", kind)
+        for mid, kind in Message.objects.filter(ticket=ticket, message_id__isnull=False)
         .exclude(kind=MessageKind.NOTE)
         .order_by("created_at", "id")
         .values_list("message_id", "kind")
-    )
+    ]
     in_reply_to = next((mid for mid, kind in reversed(emails) if kind in INBOUND_KINDS), "")
     ids = [mid for mid, _ in emails]
     # Keep the first (the thread's root) and the most recent ones, as RFC 5322 suggests.

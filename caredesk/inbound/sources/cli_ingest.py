@@ -40,7 +40,7 @@ def _eml_files(paths: list[Path]) -> Iterator[bytes]:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    pipe = not args.files and not args.mbox and not args.maildir or args.files == [Path("-")]
+    pipe = (not args.files and not args.mbox and not args.maildir) or args.files == [Path("-")]
     mailbox = Mailbox.objects.filter(address=args.mailbox.strip().lower()).first()
     if mailbox is None:
         print(
