@@ -1,0 +1,310 @@
+"""Ingest benchmark: caredesk end to end through its SMTP server, against django-helpdesk.
+
+    .venv/bin/python bench/ingest.py [--messages 2000] [--only sqlite|postgresql] ...
+
+Prints one JSON document on stdout, progress on stderr. See docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus as corpus_mod
+import phases
+from caredesk_side import Config, Deployment, postgres_reachable, redis_reachable
+from helpdesk_side import run_helpdesk
+from relay import RelaySink
+
+TARGET_MSGS_PER_S = 300
+TARGET_RATIO = 10
+TARGET_P99_MS = 1000
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--messages", type=int, default=2000, help="corpus size (default 2000)")
+    p.add_argument("--seed", type=int, default=42, help="corpus seed (default 42)")
+    p.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
+    p.add_argument("--skip-helpdesk", action="store_true", help="do not run django-helpdesk")
+    p.add_argument("--skip-latency", action="store_true", help="throughput only")
+    p.add_argument("--skip-throughput", action="store_true", help="latency only")
+    p.add_argument("--rate", type=float, default=20.0, help="latency run: emails/s offered")
+    p.add_argument("--duration", type=float, default=30.0, help="latency run: seconds")
+    p.add_argument("--clients", type=int, default=8, help="concurrent SMTP connections")
+    p.add_argument(
+        "--sqlite-workers", type=int, default=2, help="worker threads on SQLite (default 2)"
+    )
+    p.add_argument(
+        "--pg-workers", type=int, default=4, help="worker threads per process on PostgreSQL"
+    )
+    p.add_argument(
+        "--pg-worker-processes", type=int, default=2, help="worker processes on PostgreSQL"
+    )
+    p.add_argument(
+        "--pg-queue",
+        choices=["redis", "sqlite"],
+        default="redis",
+        help="Huey queue for the PostgreSQL run (falls back to sqlite if Redis is down)",
+    )
+    p.add_argument(
+        "--postgres-url",
+        default=os.environ.get("CAREDESK_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432"),
+        help="PostgreSQL server (no database name); a database is created and dropped",
+    )
+    p.add_argument(
+        "--redis-url",
+        default=os.environ.get("CAREDESK_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        help="Redis for Huey; only this run's keys are deleted afterwards",
+    )
+    p.add_argument(
+        "--helpdesk-venv",
+        type=Path,
+        help="an existing venv with django-helpdesk 2.6.1 (default: make one in a temp dir)",
+    )
+    p.add_argument("--profile", type=Path, help="py-spy record the caredesk processes into DIR")
+    p.add_argument("--keep", action="store_true", help="keep caredesk home folders (debugging)")
+    args = p.parse_args(argv)
+    if args.messages < 1 or args.rate <= 0 or args.duration <= 0 or args.clients < 1:
+        p.error("--messages, --rate, --duration and --clients must be positive")
+    return args
+
+
+class Profiler:
+    """py-spy record on every caredesk process of a deployment, for the throughput run."""
+
+    def __init__(self, folder: Path, label: str) -> None:
+        self.folder = folder
+        self.label = label
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self, deployment: Deployment) -> None:
+        py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        if not Path(py_spy).exists():
+            log("--profile: py-spy not found; pip install py-spy")
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for name, proc, _ in deployment.processes:
+            out = self.folder / f"{self.label}-{name}.txt"
+            self.procs.append(
+                subprocess.Popen(
+                    [
+                        py_spy,
+                        "record",
+                        "--pid",
+                        str(proc.pid),
+                        "--format",
+                        "raw",
+                        "-o",
+                        str(out),
+                        "--rate",
+                        "200",
+                        "--nonblocking",
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        for proc in self.procs:
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
+        self.procs = []
+
+
+def run_database(
+    database: str,
+    args: argparse.Namespace,
+    corpus: list[corpus_mod.CorpusMessage],
+    relay: RelaySink,
+) -> dict[str, Any]:
+    if database == "postgresql":
+        why = postgres_reachable(args.postgres_url)
+        if why:
+            log(f"postgresql: skipped, server unreachable ({why})")
+            return {"skipped": f"PostgreSQL unreachable at {args.postgres_url}: {why}"}
+        queue = args.pg_queue
+        if queue == "redis":
+            why = redis_reachable(args.redis_url)
+            if why:
+                log(f"postgresql: Redis unreachable ({why}); Huey on SQLite instead")
+                queue = "sqlite"
+        config = Config(
+            database="postgresql",
+            queue=queue,
+            worker_processes=args.pg_worker_processes,
+            worker_threads=args.pg_workers,
+            postgres_url=args.postgres_url.rstrip("/"),
+            redis_url=args.redis_url,
+        )
+    else:
+        config = Config(
+            database="sqlite",
+            queue="sqlite",
+            worker_processes=1,
+            worker_threads=args.sqlite_workers,
+            postgres_url=args.postgres_url.rstrip("/"),
+            redis_url=args.redis_url,
+        )
+    figures: dict[str, Any] = {"setup": config.describe()}
+    warm = corpus_mod.CorpusBuilder(args.seed + 7, tag="warm")
+
+    if not args.skip_throughput:
+        with ExitStack() as stack:
+            deployment = Deployment(config, relay_url=relay.url, log=log)
+            stack.callback(deployment.close, keep_home=args.keep)
+            log(f"{database}: throughput run, home {deployment.home}")
+            deployment.prepare()
+            deployment.start()
+            phases.warm_up(deployment, relay, warm.new_conversation(), log)
+            profiler = Profiler(args.profile, database) if args.profile else None
+            if profiler is not None:
+                stack.callback(profiler.stop)
+            run = phases.throughput(
+                deployment,
+                relay,
+                corpus,
+                clients=args.clients,
+                log=log,
+                on_running=(lambda: profiler.start(deployment)) if profiler else None,
+            )
+            if profiler is not None:
+                profiler.stop()
+            run.update(deployment.table_counts())
+            quarantined = run["intake_status"].get("quarantined", 0)
+            if quarantined:
+                run["quarantine_examples"] = deployment.quarantine_reasons()
+            figures.update(run)
+            log(
+                f"{database}: {run['processed']} processed in {run['seconds_to_all_processed']} s"
+                f" = {run['throughput_msgs_per_s']} msgs/s"
+            )
+
+    if not args.skip_latency:
+        with ExitStack() as stack:
+            deployment = Deployment(config, relay_url=relay.url, log=log)
+            stack.callback(deployment.close, keep_home=args.keep)
+            log(f"{database}: latency run, home {deployment.home}")
+            deployment.prepare()
+            deployment.start()
+            phases.warm_up(deployment, relay, warm.new_conversation(), log)
+            stream = corpus_mod.build_new_conversations(
+                max(1, round(args.rate * args.duration)), args.seed
+            )
+            lat = phases.latency(
+                deployment, relay, stream, rate=args.rate, clients=min(4, args.clients), log=log
+            )
+            figures["latency"] = lat
+            figures["latency_ms"] = lat["latency_ms"]
+            figures["offered_rate"] = args.rate
+            log(f"{database}: acknowledgement latency {lat['latency_ms']}")
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+
+    def terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
+    started = time.monotonic()
+    log(f"building a corpus of {args.messages} emails (seed {args.seed})")
+    corpus = corpus_mod.build_corpus(args.messages, args.seed)
+    report: dict[str, Any] = {"corpus": corpus_mod.describe(corpus, args.seed), "caredesk": {}}
+    databases = [args.only] if args.only else ["sqlite", "postgresql"]
+
+    with ExitStack() as stack:
+        relay = RelaySink()
+        relay.start()
+        stack.callback(relay.stop)
+        for database in databases:
+            try:
+                report["caredesk"][database] = run_database(database, args, corpus, relay)
+            except KeyboardInterrupt:
+                raise
+            except Exception as exc:
+                log(f"{database}: failed: {exc}")
+                report["caredesk"][database] = {"error": str(exc)[-4000:]}
+
+        if not args.skip_helpdesk:
+            eml_dir = Path(tempfile.mkdtemp(prefix="caredesk-bench-eml-"))
+            stack.callback(shutil.rmtree, eml_dir, ignore_errors=True)
+            corpus_mod.write_eml(corpus, eml_dir)
+            try:
+                report["django_helpdesk"] = run_helpdesk(eml_dir, venv=args.helpdesk_venv, log=log)
+                log(f"django-helpdesk: {report['django_helpdesk']['msgs_per_s']} msgs/s")
+            except Exception as exc:
+                log(f"django-helpdesk: failed: {exc}")
+                report["django_helpdesk"] = {"error": str(exc)[-4000:]}
+
+    report["ratio"] = ratios(report)
+    report["targets"] = targets(report)
+    report["seconds"] = round(time.monotonic() - started, 1)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
+def ratios(report: dict[str, Any]) -> dict[str, float | None]:
+    theirs = report.get("django_helpdesk", {}).get("msgs_per_s")
+    out: dict[str, float | None] = {}
+    for database, figures in report["caredesk"].items():
+        ours = figures.get("throughput_msgs_per_s")
+        out[database] = round(ours / theirs, 1) if ours and theirs else None
+    return out
+
+
+def targets(report: dict[str, Any]) -> dict[str, bool | None]:
+    runs = [f for f in report["caredesk"].values() if "setup" in f]
+    rates = [f.get("throughput_msgs_per_s") for f in runs if "throughput_msgs_per_s" in f]
+    # A missing acknowledgement fails the latency target whatever the percentiles say.
+    p99s = [
+        f["latency_ms"].get("p99") if not f["latency"]["acks_missing"] else None
+        for f in runs
+        if "latency" in f
+    ]
+    ratio_values = [r for r in report["ratio"].values() if r is not None]
+
+    def every(values: list[Any], ok: Any) -> bool | None:
+        if not values:
+            return None
+        return all(v is not None and ok(v) for v in values)
+
+    return {
+        "throughput_300": every(rates, lambda v: v >= TARGET_MSGS_PER_S),
+        "ratio_10x": every(ratio_values, lambda v: v >= TARGET_RATIO)
+        if "django_helpdesk" in report
+        else None,
+        "p99_under_1s": every(p99s, lambda v: v < TARGET_P99_MS),
+    }
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        log("interrupted; cleaned up")
+        sys.exit(130)
