@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from caredesk.api import inbound, tickets
 from caredesk.api.auth import TokenAuth
 from caredesk.core.errors import InvalidRequest, NotFound
 
@@ -14,6 +15,8 @@ api = NinjaAPI(
     auth=TokenAuth(),
     urls_namespace="api-v1",
 )
+api.add_router("/tickets", tickets.router)
+api.add_router("/inbound", inbound.router)
 
 
 @api.exception_handler(NotFound)

@@ -1,0 +1,46 @@
+"""The intake log over HTTP, for operators chasing a missing or quarantined email.
+
+Permissions: for now every active agent with a token may read every intake row and its raw
+email; admin-only access arrives with workspaces.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import P, PathEx, Query, Router
+
+from caredesk.api.pagination import paginate
+from caredesk.api.schemas import MAX_ID, ErrorOut, InboundFilter, InboundPage, ValidationErrorOut
+from caredesk.inbound.selectors import inbound_get, inbound_list
+
+router = Router(tags=["inbound"])
+
+IntakeId = PathEx[int, P(ge=1, le=MAX_ID, description="the intake row's id")]
+
+
+@router.get("", response={200: InboundPage, 400: ErrorOut, 422: ValidationErrorOut})
+def list_inbound(request: HttpRequest, filters: Query[InboundFilter]) -> dict[str, Any]:
+    """Emails as they arrived, newest first, with what became of each (never the raw bytes)."""
+    return paginate(inbound_list(status=filters.status), limit=filters.limit, offset=filters.offset)
+
+
+@router.get(
+    "/{intake_id}/raw",
+    response={200: None, 404: ErrorOut, 422: ValidationErrorOut},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "the email exactly as received",
+                "content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def raw_email(request: HttpRequest, intake_id: IntakeId) -> HttpResponse:
+    """Download the stored email exactly as it was received, as a .eml file."""
+    row = inbound_get(intake_id=intake_id)
+    response = HttpResponse(bytes(row.raw), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="inbound-{row.pk}.eml"'
+    return response

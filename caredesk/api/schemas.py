@@ -1,0 +1,261 @@
+"""The shapes the REST API reads and writes. Field names are the contract; keep them stable."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import validate_email
+from ninja import Field, Schema
+from pydantic import AfterValidator, ConfigDict
+
+from caredesk.inbound.models import InboundMessage, IntakeStatus
+from caredesk.tickets.models import Message, Status, Ticket, TicketEvent
+from caredesk.tickets.selectors import MAX_ID
+
+MAX_TEXT = 100_000
+
+
+def _storable(value: str) -> str:
+    # PostgreSQL refuses NUL in text, and a lone surrogate (valid in JSON) cannot be encoded as
+    # UTF-8 by either database: refuse both here instead of failing on write.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text (no lone surrogates)") from None
+    return value
+
+
+def _email(value: str) -> str:
+    value = value.strip().lower()
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ValueError(f"{value!r} is not an email address") from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+Email = Annotated[str, Field(max_length=254), AfterValidator(_storable), AfterValidator(_email)]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: list[dict[str, Any]]
+
+
+# --- filters --------------------------------------------------------------------------------
+
+
+class PageFilter(Schema):
+    limit: int = Field(50, ge=1, le=200, description="at most this many items (1 to 200)")
+    offset: int = Field(0, ge=0, le=MAX_ID, description="skip this many items")
+
+
+class TicketFilter(PageFilter):
+    status: Status | None = Field(None, description="only tickets with this status")
+    customer: Annotated[Text, Field(max_length=254)] | None = Field(
+        None, description="only tickets of the customer who owns this email address"
+    )
+
+
+class InboundFilter(PageFilter):
+    status: IntakeStatus | None = Field(None, description="only intake rows with this status")
+
+
+# --- tickets --------------------------------------------------------------------------------
+
+
+class CustomerOut(Schema):
+    name: str
+    addresses: list[str]
+
+    @staticmethod
+    def resolve_addresses(obj: Any) -> list[str]:
+        return sorted(a.address for a in obj.addresses.all())
+
+
+class TicketOut(Schema):
+    reference: int
+    subject: str
+    status: str
+    priority: str
+    customer: CustomerOut
+    created_at: datetime
+    updated_at: datetime
+    message_count: int
+
+    @staticmethod
+    def resolve_reference(obj: Ticket) -> int:
+        return obj.pk
+
+
+class TicketPage(Schema):
+    count: int = Field(description="how many tickets match, over all pages")
+    limit: int
+    offset: int
+    items: list[TicketOut]
+
+
+class ParticipantOut(Schema):
+    address: str
+    name: str
+    role: str
+
+
+class AttachmentOut(Schema):
+    filename: str
+    content_type: str
+    size: int
+    inline: bool
+    content_id: str
+
+
+class DeliveryOut(Schema):
+    status: str
+    attempts: int
+    last_error: str
+    sent_at: datetime | None
+
+
+class MessageOut(Schema):
+    id: int
+    kind: str
+    author: str | None = Field(None, description="the agent who wrote it, for replies and notes")
+    message_id: str | None
+    in_reply_to: str
+    from_address: str
+    from_name: str
+    to: list[str]
+    cc: list[str]
+    subject: str
+    new_text: str
+    text: str
+    html: str
+    sent_at: datetime | None
+    created_at: datetime
+    attachments: list[AttachmentOut]
+    delivery: DeliveryOut | None = Field(None, description="for outgoing email only")
+
+    @staticmethod
+    def resolve_author(obj: Message) -> str | None:
+        return obj.author.email if obj.author else None
+
+    @staticmethod
+    def resolve_attachments(obj: Message) -> list[Any]:
+        return list(obj.attachments.all())
+
+    @staticmethod
+    def resolve_delivery(obj: Message) -> Any:
+        try:
+            return obj.outbound
+        except ObjectDoesNotExist:
+            return None
+
+
+class EventOut(Schema):
+    kind: str
+    actor: str | None = Field(None, description="the agent's email; null for the system")
+    data: dict[str, Any]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_actor(obj: TicketEvent) -> str | None:
+        return obj.actor.email if obj.actor else None
+
+
+class TicketDetailOut(TicketOut):
+    mailbox: str
+    assignee: str | None
+    merged_into: int | None = Field(None, description="the ticket this one was merged into")
+    participants: list[ParticipantOut]
+    messages: list[MessageOut]
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_mailbox(obj: Ticket) -> str:
+        return obj.mailbox.address
+
+    @staticmethod
+    def resolve_assignee(obj: Ticket) -> str | None:
+        return obj.assignee.email if obj.assignee else None
+
+    @staticmethod
+    def resolve_merged_into(obj: Ticket) -> int | None:
+        return obj.merged_into_id
+
+    @staticmethod
+    def resolve_participants(obj: Ticket) -> list[Any]:
+        return list(obj.participants.all())
+
+    @staticmethod
+    def resolve_messages(obj: Ticket) -> list[Any]:
+        return list(obj.messages.all())
+
+    @staticmethod
+    def resolve_events(obj: Ticket) -> list[Any]:
+        return list(obj.events.all())
+
+
+class ReplyIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[Text, Field(min_length=1, max_length=MAX_TEXT)]
+    cc: list[Email] = Field(default_factory=list, max_length=50)
+    status_after: Status | None = Field(
+        None, description="the status after replying; by default a new ticket becomes open"
+    )
+
+
+class NoteIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[Text, Field(min_length=1, max_length=MAX_TEXT)]
+
+
+class StatusIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status
+
+
+# --- intake ---------------------------------------------------------------------------------
+
+
+class InboundOut(Schema):
+    id: int
+    received_at: datetime
+    source: str
+    mailbox: str
+    envelope_from: str
+    envelope_to: list[str]
+    size: int
+    sha256: str
+    status: str
+    status_reason: str
+    attempts: int
+    processed_at: datetime | None
+    message_id: str
+    ticket: int | None = Field(None, description="the reference of the ticket it went to")
+
+    @staticmethod
+    def resolve_mailbox(obj: InboundMessage) -> str:
+        return obj.mailbox.address
+
+    @staticmethod
+    def resolve_ticket(obj: InboundMessage) -> int | None:
+        return obj.ticket_id
+
+
+class InboundPage(Schema):
+    count: int = Field(description="how many intake rows match, over all pages")
+    limit: int
+    offset: int
+    items: list[InboundOut]

@@ -1,0 +1,83 @@
+"""Tickets over HTTP: list, read, reply, note, change status.
+
+Permissions: for now every active agent with a token may see and act on every ticket. Team
+permissions arrive with workspaces; when they do, the selectors here take the acting agent.
+
+Endpoints stay thin: reads are `caredesk.tickets.selectors`, writes the same services the UI and
+email processing use; caredesk's InvalidRequest and NotFound become 400 and 404 in `urls.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import P, PathEx, Query, Router, Status
+
+from caredesk.accounts.models import Agent
+from caredesk.api.pagination import paginate
+from caredesk.api.schemas import (
+    MAX_ID,
+    ErrorOut,
+    MessageOut,
+    NoteIn,
+    ReplyIn,
+    StatusIn,
+    TicketDetailOut,
+    TicketFilter,
+    TicketPage,
+    ValidationErrorOut,
+)
+from caredesk.tickets.replies import ticket_reply
+from caredesk.tickets.selectors import message_get, ticket_get, ticket_get_detailed, ticket_list
+from caredesk.tickets.services import ticket_add_note, ticket_set_status
+
+router = Router(tags=["tickets"])
+
+Ref = PathEx[int, P(ge=1, le=MAX_ID, description="the ticket number, as in #123")]
+ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+
+def _agent(request: HttpRequest) -> Agent:
+    agent: Agent = request.auth  # type: ignore[attr-defined]
+    return agent
+
+
+@router.get("", response={200: TicketPage, 400: ErrorOut, 422: ValidationErrorOut})
+def list_tickets(request: HttpRequest, filters: Query[TicketFilter]) -> dict[str, Any]:
+    """Tickets, most recent activity first."""
+    tickets = ticket_list(status=filters.status, customer_address=filters.customer)
+    return paginate(tickets, limit=filters.limit, offset=filters.offset)
+
+
+@router.get("/{ref}", response={200: TicketDetailOut, **ERRORS})
+def get_ticket(request: HttpRequest, ref: Ref) -> Any:
+    """One ticket with its participants, conversation (with delivery state) and event log."""
+    return ticket_get_detailed(reference=ref)
+
+
+@router.post("/{ref}/replies", response={201: MessageOut, **ERRORS})
+def reply(request: HttpRequest, ref: Ref, body: ReplyIn) -> Status[Any]:
+    """Email the customer. The reply is queued for delivery once it is saved."""
+    message = ticket_reply(
+        ticket=ticket_get(reference=ref),
+        author=_agent(request),
+        text=body.text,
+        cc=body.cc,
+        status_after=body.status_after,
+    )
+    return Status(201, message_get(message_id=message.pk))
+
+
+@router.post("/{ref}/notes", response={201: MessageOut, **ERRORS})
+def add_note(request: HttpRequest, ref: Ref, body: NoteIn) -> Status[Any]:
+    """An internal note: seen by agents only, never emailed."""
+    note = ticket_add_note(ticket=ticket_get(reference=ref), author=_agent(request), text=body.text)
+    return Status(201, message_get(message_id=note.pk))
+
+
+@router.post("/{ref}/status", response={200: TicketDetailOut, **ERRORS})
+def set_status(request: HttpRequest, ref: Ref, body: StatusIn) -> Any:
+    """Move the ticket to another status, if the state table allows it."""
+    ticket_set_status(ticket=ticket_get(reference=ref), status=body.status, actor=_agent(request))
+    return ticket_get_detailed(reference=ref)

@@ -1,0 +1,91 @@
+"""The intake log endpoints: what arrived and what became of it, and the raw email itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from caredesk.inbound.models import InboundMessage, IntakeStatus
+from tests.api.support import Api, raw_email
+from tests.conftest import deliver
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_describes_each_row_newest_first_without_raw_bytes(api: Api, mailbox: Any) -> None:
+    first = deliver(raw_email(), mailbox, envelope_from="jane@example.net")
+    second = deliver(raw_email(sender="bob@example.org"), mailbox, source="pipe")
+
+    response = api.get("/inbound")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 2
+    assert [r["id"] for r in body["items"]] == [second.pk, first.pk]
+    row = body["items"][1]
+    assert row == {
+        "id": first.pk,
+        "received_at": row["received_at"],
+        "processed_at": row["processed_at"],
+        "source": "smtp",
+        "mailbox": "support@example.com",
+        "envelope_from": "jane@example.net",
+        "envelope_to": ["support@example.com"],
+        "size": first.size,
+        "sha256": first.sha256,
+        "status": "processed",
+        "status_reason": "new ticket",
+        "attempts": 1,
+        "message_id": first.message_id,
+        "ticket": first.ticket_id,
+    }
+    assert body["items"][0]["source"] == "pipe"
+    assert b"has not arrived" not in response.content
+
+
+def test_list_filters_by_status_and_pages(api: Api, mailbox: Any) -> None:
+    processed = [deliver(raw_email(sender=f"p{i}@example.org"), mailbox) for i in range(3)]
+    quarantined = deliver(b"From: \r\n\r\nno sender at all", mailbox)
+    assert quarantined.status == IntakeStatus.QUARANTINED
+
+    only_bad = api.get("/inbound", status="quarantined").json()
+    assert [r["id"] for r in only_bad["items"]] == [quarantined.pk]
+    assert only_bad["items"][0]["status_reason"]
+    assert only_bad["items"][0]["ticket"] is None
+
+    page = api.get("/inbound", status="processed", limit=2, offset=1).json()
+    assert page["count"] == 3
+    assert [r["id"] for r in page["items"]] == [processed[1].pk, processed[0].pk]
+
+
+def test_list_refuses_an_unknown_status(api: Api) -> None:
+    response = api.get("/inbound", status="lost")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["query", "status"]
+
+
+def test_raw_is_the_email_exactly_as_received(api: Api, mailbox: Any) -> None:
+    raw = b"From: \r\nSubject: broken\r\n\r\n\xff\xfe bytes that are not UTF-8\r\n"
+    row = deliver(raw, mailbox)
+
+    response = api.get(f"/inbound/{row.pk}/raw")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "message/rfc822"
+    assert response["Content-Disposition"] == f'attachment; filename="inbound-{row.pk}.eml"'
+    assert response.content == raw
+    assert InboundMessage.objects.get(pk=row.pk).status == IntakeStatus.QUARANTINED
+
+
+def test_raw_of_an_unknown_row_is_404(api: Api) -> None:
+    response = api.get("/inbound/31337/raw")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "there is no inbound message 31337"}
+
+
+@pytest.mark.parametrize("intake_id", ["x", "0", str(2**64)])
+def test_raw_refuses_ids_that_cannot_exist(api: Api, intake_id: str) -> None:
+    response = api.get(f"/inbound/{intake_id}/raw")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["path", "intake_id"]

@@ -1,0 +1,463 @@
+"""The ticket endpoints, against the real database and the real email pipeline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from caredesk.accounts.services import agent_create
+from caredesk.customers.models import CustomerAddress
+from caredesk.customers.services import customer_for_address
+from caredesk.outbound.models import DeliveryStatus, OutboundEmail
+from caredesk.outbound.transports import MemoryTransport
+from caredesk.tickets.models import Message, MessageKind, Ticket
+from caredesk.tickets.services import ticket_merge
+from tests.api.support import Api, delivery_broken_on_postgres, new_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def _age(ticket: Ticket, minutes: int) -> None:
+    """Make `ticket`'s last activity `minutes` ago, to control the list's order."""
+    Ticket.objects.filter(pk=ticket.pk).update(
+        updated_at=ticket.updated_at - timedelta(minutes=minutes)
+    )
+
+
+# --- authentication -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/tickets"),
+        ("get", "/tickets/1"),
+        ("post", "/tickets/1/replies"),
+        ("post", "/tickets/1/notes"),
+        ("post", "/tickets/1/status"),
+        ("get", "/inbound"),
+        ("get", "/inbound/1/raw"),
+    ],
+)
+def test_every_endpoint_needs_a_token(anonymous: Api, method: str, path: str) -> None:
+    response = anonymous.get(path) if method == "get" else anonymous.post(path, {"text": "x"})
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Unauthorized"}
+
+
+def test_a_wrong_token_is_refused(client: Any, ticket: Ticket) -> None:
+    response = Api(client, "cd_not-a-real-token").get("/tickets")
+    assert response.status_code == 401
+
+
+def test_a_deactivated_agents_token_stops_working(api: Api, agent: Any) -> None:
+    assert api.get("/tickets").status_code == 200
+    agent.is_active = False
+    agent.save(update_fields=["is_active"])
+    assert api.get("/tickets").status_code == 401
+
+
+# --- list ---------------------------------------------------------------------------------
+
+
+def test_list_shows_tickets_newest_activity_first(api: Api, mailbox: Any) -> None:
+    older = new_ticket(mailbox, sender="Bob <bob@example.org>", subject="Refund")
+    newer = new_ticket(mailbox, sender="Jane Doe <jane@example.net>", subject="Login")
+    _age(older, 10)
+
+    body = api.get("/tickets").json()
+
+    assert body["count"] == 2
+    assert [t["reference"] for t in body["items"]] == [newer.pk, older.pk]
+    first = body["items"][0]
+    assert first["subject"] == "Login"
+    assert first["status"] == "new"
+    assert first["priority"] == "normal"
+    assert first["customer"] == {"name": "Jane Doe", "addresses": ["jane@example.net"]}
+    # The customer's email and our acknowledgement.
+    assert first["message_count"] == 2
+    assert set(first) == {
+        "reference",
+        "subject",
+        "status",
+        "priority",
+        "customer",
+        "created_at",
+        "updated_at",
+        "message_count",
+    }
+
+
+def test_list_filters_by_status(api: Api, mailbox: Any, agent: Any) -> None:
+    open_one = new_ticket(mailbox, sender="a@example.org")
+    new_one = new_ticket(mailbox, sender="b@example.org")
+    api.post(f"/tickets/{open_one.pk}/status", {"status": "open"})
+
+    assert [t["reference"] for t in api.get("/tickets", status="open").json()["items"]] == [
+        open_one.pk
+    ]
+    assert [t["reference"] for t in api.get("/tickets", status="new").json()["items"]] == [
+        new_one.pk
+    ]
+    assert api.get("/tickets", status="solved").json() == {
+        "count": 0,
+        "limit": 50,
+        "offset": 0,
+        "items": [],
+    }
+
+
+def test_list_refuses_an_unknown_status_and_says_which_are_known(api: Api) -> None:
+    response = api.get("/tickets", status="bogus")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"] == "invalid request"
+    assert body["errors"][0]["loc"] == ["query", "status"]
+    assert "'pending'" in body["errors"][0]["msg"]
+
+
+def test_list_filters_by_any_address_of_the_customer(api: Api, mailbox: Any) -> None:
+    jane_work = new_ticket(mailbox, sender="Jane <jane@work.example>")
+    jane_home = new_ticket(mailbox, sender="Jane <jane@home.example>")
+    bob = new_ticket(mailbox, sender="bob@example.org")
+    # Jane's two addresses belong to one customer.
+    CustomerAddress.objects.filter(address="jane@home.example").update(customer=jane_work.customer)
+    Ticket.objects.filter(pk=jane_home.pk).update(customer=jane_work.customer)
+
+    found = api.get("/tickets", customer="JANE@home.example").json()
+    assert found["count"] == 2
+    assert {t["reference"] for t in found["items"]} == {jane_work.pk, jane_home.pk}
+    assert found["items"][0]["customer"]["addresses"] == ["jane@home.example", "jane@work.example"]
+    assert [
+        t["reference"] for t in api.get("/tickets", customer="bob@example.org").json()["items"]
+    ] == [bob.pk]
+    assert api.get("/tickets", customer="nobody@example.org").json()["count"] == 0
+
+
+def test_list_pages_with_a_total_count(api: Api, mailbox: Any) -> None:
+    tickets = [new_ticket(mailbox, sender=f"c{i}@example.org") for i in range(5)]
+    for minutes, ticket in enumerate(reversed(tickets)):
+        _age(ticket, minutes)
+    newest_first = [t.pk for t in reversed(tickets)]
+
+    page1 = api.get("/tickets", limit=2).json()
+    page2 = api.get("/tickets", limit=2, offset=2).json()
+    page3 = api.get("/tickets", limit=2, offset=4).json()
+    beyond = api.get("/tickets", limit=2, offset=50).json()
+
+    assert (page1["count"], page1["limit"], page1["offset"]) == (5, 2, 0)
+    assert [t["reference"] for t in page1["items"] + page2["items"] + page3["items"]] == (
+        newest_first
+    )
+    assert page3["count"] == 5 and len(page3["items"]) == 1
+    assert beyond["items"] == [] and beyond["count"] == 5
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": 0}, {"limit": 201}, {"limit": "ten"}, {"offset": -1}, {"offset": 2**64}],
+)
+def test_list_refuses_bad_paging(api: Api, params: dict[str, Any]) -> None:
+    response = api.get("/tickets", **params)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"][0] == "query"
+
+
+def test_list_costs_the_same_queries_for_many_tickets(
+    api: Api, mailbox: Any, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(12):
+        new_ticket(mailbox, sender=f"many{i}@example.org")
+    # token, count, tickets, the customers' addresses
+    with django_assert_max_num_queries(4):
+        body = api.get("/tickets").json()
+    assert len(body["items"]) == 12
+    assert all(t["message_count"] == 2 for t in body["items"])
+
+
+# --- detail -------------------------------------------------------------------------------
+
+
+def test_detail_shows_the_conversation_with_attachments_delivery_and_events(
+    api: Api, mailbox: Any
+) -> None:
+    # Nothing commits inside the test, so the acknowledgement stays queued.
+    ticket = new_ticket(
+        mailbox,
+        cc="Carl <carl@example.net>",
+        attachment=("invoice.pdf", b"%PDF-1.4 not really"),
+    )
+
+    response = api.get(f"/tickets/{ticket.pk}")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["reference"] == ticket.pk
+    assert body["merged_into"] is None
+    assert body["mailbox"] == "support@example.com"
+    assert body["message_count"] == 2
+    assert {(p["address"], p["role"]) for p in body["participants"]} == {
+        ("jane@example.net", "requester"),
+        ("carl@example.net", "cc"),
+    }
+    customer, ack = body["messages"]
+    assert customer["kind"] == "customer"
+    assert customer["from_address"] == "jane@example.net"
+    assert customer["from_name"] == "Jane Doe"
+    assert customer["cc"] == ["carl@example.net"]
+    assert "has not arrived" in customer["new_text"]
+    assert customer["delivery"] is None
+    assert customer["attachments"] == [
+        {
+            "filename": "invoice.pdf",
+            "content_type": "application/pdf",
+            "size": len(b"%PDF-1.4 not really"),
+            "inline": False,
+            "content_id": "",
+        }
+    ]
+    assert ack["kind"] == "acknowledgement"
+    assert ack["in_reply_to"] == customer["message_id"]
+    assert ack["delivery"] == {"status": "queued", "attempts": 0, "last_error": "", "sent_at": None}
+    assert body["events"][0]["kind"] == "created"
+    assert body["events"][0]["actor"] is None
+    assert body["events"][0]["data"] == {"requester": "jane@example.net"}
+
+
+def test_detail_of_a_merged_ticket_points_at_the_one_it_joined(
+    api: Api, mailbox: Any, agent: Any
+) -> None:
+    source = new_ticket(mailbox, sender="a@example.org")
+    target = new_ticket(mailbox, sender="b@example.org")
+    ticket_merge(source=source, target=target, actor=agent, reason="same problem")
+
+    body = api.get(f"/tickets/{source.pk}").json()
+
+    assert body["merged_into"] == target.pk
+    assert body["status"] == "closed"
+    assert body["events"][-1] == {
+        "kind": "merged_into",
+        "actor": "ann@example.com",
+        "data": {"into": target.pk, "why": "same problem"},
+        "created_at": body["events"][-1]["created_at"],
+    }
+    assert api.get(f"/tickets/{target.pk}").json()["message_count"] == 4
+
+
+def test_detail_reads_a_fixed_number_of_queries(
+    api: Api, mailbox: Any, agent: Any, django_assert_max_num_queries: Any
+) -> None:
+    ticket = new_ticket(mailbox)
+    for i in range(5):
+        api.post(f"/tickets/{ticket.pk}/notes", {"text": f"note {i}"})
+    with django_assert_max_num_queries(7):
+        assert api.get(f"/tickets/{ticket.pk}").status_code == 200
+
+
+def test_unknown_ticket_is_404_with_a_message(api: Api) -> None:
+    response = api.get("/tickets/987654")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "there is no ticket #987654"}
+
+
+@pytest.mark.parametrize("ref", ["abc", "1.5", "-1", "0", str(2**63), str(10**30), "%00"])
+def test_a_reference_that_cannot_exist_is_refused(api: Api, ref: str) -> None:
+    for response in (
+        api.get(f"/tickets/{ref}"),
+        api.post(f"/tickets/{ref}/notes", {"text": "hello"}),
+    ):
+        assert response.status_code in (404, 422)
+        assert response.json()["detail"]
+
+
+# --- replies ------------------------------------------------------------------------------
+
+
+def test_reply_is_queued_until_the_transaction_commits(
+    api: Api, ticket: Ticket, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = api.post(
+            f"/tickets/{ticket.pk}/replies",
+            {"text": "We are on it.", "cc": ["Boss@Example.net"]},
+        )
+
+    assert response.status_code == 201
+    message = response.json()
+    assert message["kind"] == "reply"
+    assert message["author"] == "ann@example.com"
+    assert message["new_text"] == "We are on it."
+    assert message["to"] == ["jane@example.net"]
+    assert message["cc"] == ["boss@example.net"]
+    assert message["subject"] == f"Re: My order has not arrived [#{ticket.pk}]"
+    assert message["delivery"] == {
+        "status": "queued",
+        "attempts": 0,
+        "last_error": "",
+        "sent_at": None,
+    }
+    assert len(callbacks) == 1  # delivery, once committed
+    assert MemoryTransport.sent == []
+    detail = api.get(f"/tickets/{ticket.pk}").json()
+    assert detail["status"] == "open"
+    assert detail["events"][-2]["kind"] == "replied"
+    assert "boss@example.net" in {p["address"] for p in detail["participants"]}
+
+
+@delivery_broken_on_postgres
+def test_reply_is_delivered_after_commit(
+    api: Api, ticket: Ticket, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            f"/tickets/{ticket.pk}/replies",
+            {"text": "We are on it.", "cc": ["boss@example.net"]},
+        )
+
+    message = response.json()
+    outbound = OutboundEmail.objects.get(ticket_message_id=message["id"])
+    assert outbound.status == DeliveryStatus.SENT
+    (envelope,) = MemoryTransport.sent
+    assert set(envelope.rcpt_to) == {"jane@example.net", "boss@example.net"}
+    assert b"We are on it." in envelope.data
+    delivery = api.get(f"/tickets/{ticket.pk}").json()["messages"][-1]["delivery"]
+    assert delivery["status"] == "sent"
+    assert delivery["attempts"] == 1
+    assert delivery["sent_at"] is not None
+
+
+def test_reply_can_set_the_status_after(api: Api, ticket: Ticket) -> None:
+    response = api.post(
+        f"/tickets/{ticket.pk}/replies", {"text": "Try again now.", "status_after": "pending"}
+    )
+    assert response.status_code == 201
+    assert Ticket.objects.get(pk=ticket.pk).status == "pending"
+
+
+def test_reply_with_an_impossible_status_after_is_undone(api: Api, ticket: Ticket) -> None:
+    response = api.post(f"/tickets/{ticket.pk}/replies", {"text": "Bye.", "status_after": "closed"})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "a new ticket cannot become closed"}
+    assert not Message.objects.filter(ticket=ticket, kind=MessageKind.REPLY).exists()
+    assert not OutboundEmail.objects.filter(kind=OutboundEmail.Kind.REPLY).exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ({}, "text"),
+        ({"text": ""}, "text"),
+        ({"text": 42}, "text"),
+        ({"text": "hi", "cc": "x@example.org"}, "cc"),
+        ({"text": "hi", "cc": ["not an address"]}, "cc"),
+        ({"text": "hi", "cc": ["a@"]}, "cc"),
+        ({"text": "hi", "cc": ["x" * 250 + "@example.org"]}, "cc"),
+        ({"text": "hi", "status_after": "done"}, "status_after"),
+        ({"text": "nul \u0000 byte"}, "text"),
+        ({"text": "hi", "sign_off": "Ann"}, "sign_off"),
+    ],
+)
+def test_reply_refuses_bad_input_with_the_field_named(
+    api: Api, ticket: Ticket, body: dict[str, Any], where: str
+) -> None:
+    response = api.post(f"/tickets/{ticket.pk}/replies", body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"][-1 if where != "cc" else 2] == where
+    assert not Message.objects.filter(kind=MessageKind.REPLY).exists()
+
+
+def test_reply_with_only_whitespace_is_400(api: Api, ticket: Ticket) -> None:
+    response = api.post(f"/tickets/{ticket.pk}/replies", {"text": "  \n "})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "a reply needs some text"}
+
+
+@pytest.mark.parametrize("raw", ["{not json", "", "null", "[]", '"text"', b'{"text": "\xff\xfe"}'])
+def test_a_body_that_is_not_a_json_object_is_refused(
+    api: Api, ticket: Ticket, raw: str | bytes
+) -> None:
+    response = api.post(f"/tickets/{ticket.pk}/replies", raw)
+    assert 400 <= response.status_code < 500
+    assert response.json()["detail"]
+
+
+def test_reply_to_unknown_ticket_is_404(api: Api) -> None:
+    response = api.post("/tickets/4242/replies", {"text": "Hello"})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "there is no ticket #4242"}
+
+
+# --- notes --------------------------------------------------------------------------------
+
+
+def test_note_is_recorded_and_never_emailed(
+    api: Api, ticket: Ticket, django_capture_on_commit_callbacks: Any
+) -> None:
+    outbox_before = OutboundEmail.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/tickets/{ticket.pk}/notes", {"text": "  Customer is a VIP.  "})
+
+    assert response.status_code == 201
+    note = response.json()
+    assert note["kind"] == "note"
+    assert note["text"] == "Customer is a VIP."
+    assert note["author"] == "ann@example.com"
+    assert note["message_id"] is None
+    assert note["delivery"] is None
+    assert OutboundEmail.objects.count() == outbox_before
+    assert MemoryTransport.sent == []
+    events = api.get(f"/tickets/{ticket.pk}").json()["events"]
+    assert events[-1]["kind"] == "note_added"
+    assert events[-1]["actor"] == "ann@example.com"
+
+
+def test_empty_note_is_refused(api: Api, ticket: Ticket) -> None:
+    assert api.post(f"/tickets/{ticket.pk}/notes", {"text": ""}).status_code == 422
+    response = api.post(f"/tickets/{ticket.pk}/notes", {"text": "   "})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "a note needs some text"}
+
+
+# --- status -------------------------------------------------------------------------------
+
+
+def test_status_follows_the_state_table(api: Api, ticket: Ticket) -> None:
+    response = api.post(f"/tickets/{ticket.pk}/status", {"status": "solved"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "solved"
+    assert body["events"][-1]["kind"] == "status_changed"
+    assert body["events"][-1]["actor"] == "ann@example.com"
+    assert body["events"][-1]["data"] == {"old": "new", "new": "solved"}
+
+    assert api.post(f"/tickets/{ticket.pk}/status", {"status": "closed"}).status_code == 200
+    refused = api.post(f"/tickets/{ticket.pk}/status", {"status": "open"})
+    assert refused.status_code == 400
+    assert refused.json() == {"detail": "a closed ticket cannot become open"}
+    assert Ticket.objects.get(pk=ticket.pk).status == "closed"
+
+
+def test_setting_the_same_status_again_changes_nothing(api: Api, ticket: Ticket) -> None:
+    response = api.post(f"/tickets/{ticket.pk}/status", {"status": "new"})
+    assert response.status_code == 200
+    assert [e["kind"] for e in response.json()["events"]] == ["created"]
+
+
+def test_status_must_be_a_known_one(api: Api, ticket: Ticket) -> None:
+    response = api.post(f"/tickets/{ticket.pk}/status", {"status": "archived"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", "body", "status"]
+
+
+def test_any_active_agent_may_act_on_any_ticket(client: Any, mailbox: Any) -> None:
+    """Until workspaces bring team permissions, the API does not restrict by team."""
+    from caredesk.accounts.services import api_token_create
+
+    other = agent_create(email="olga@example.com", name="Olga", role="agent", team="Billing")
+    customer = customer_for_address(address="z@example.org")
+    ticket = new_ticket(mailbox, sender="z@example.org")
+    assert ticket.customer_id == customer.pk
+    api = Api(client, api_token_create(agent=other))
+    assert api.post(f"/tickets/{ticket.pk}/notes", {"text": "mine now"}).status_code == 201
