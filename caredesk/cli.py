@@ -205,7 +205,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _setup()
+    try:
+        _setup()
+    except Exception as exc:
+        print(f"caredesk: cannot start: {exc}", file=sys.stderr)
+        # An MTA piping mail to us must retry rather than bounce it.
+        return EX_TEMPFAIL if args.command == "ingest" else 1
     from caredesk.core.errors import InvalidRequest
 
     try:

@@ -24,7 +24,31 @@ def serve_web(host: str, port: int) -> None:
     serve(application, host=host, port=port, threads=8, ident="caredesk")
 
 
+def requeue_unfinished() -> tuple[int, int]:
+    """Queue again everything a stopped or killed worker may have left unfinished.
+
+    Safe to over-queue: processing and delivery claim their row first and skip what is done.
+    """
+    from caredesk.inbound.models import InboundMessage, IntakeStatus
+    from caredesk.inbound.tasks import process_inbound
+    from caredesk.outbound.services import outbound_due_ids
+    from caredesk.outbound.tasks import deliver_outbound
+
+    intake = list(
+        InboundMessage.objects.filter(status=IntakeStatus.RECEIVED)
+        .order_by("received_at")
+        .values_list("pk", flat=True)
+    )
+    for intake_id in intake:
+        process_inbound(intake_id)
+    outbound = outbound_due_ids(limit=100_000)
+    for outbound_id in outbound:
+        deliver_outbound(outbound_id)
+    return len(intake), len(outbound)
+
+
 def run_worker(*, workers: int | None = None) -> None:
+    requeue_unfinished()
     options: dict[str, object] = {}
     if workers:
         options["workers"] = workers

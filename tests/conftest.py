@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from caredesk.outbound.transports import MemoryTransport
+from tests.mail import SmtpSink
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EML = FIXTURES / "eml"
@@ -81,3 +82,48 @@ def deliver(raw: bytes, mailbox, *, source: str = "smtp", envelope_to=None, enve
     )
     inbound_process(intake_id=row.pk)
     return InboundMessage.objects.get(pk=row.pk)
+
+
+@pytest.fixture
+def sink() -> Iterator[SmtpSink]:
+    """A real SMTP server standing in for the outgoing relay."""
+    server = SmtpSink(free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def relay(sink: SmtpSink, settings):  # type: ignore[no-untyped-def]
+    """Send outgoing mail through SmtpRelayTransport to the sink, over a real socket."""
+    settings.CAREDESK_SMTP_RELAY = sink.url
+    settings.CAREDESK_OUTBOUND_TRANSPORT = "caredesk.outbound.transports.SmtpRelayTransport"
+    return sink
+
+
+@pytest.fixture
+def smtp_intake(transactional_db: None) -> Iterator[tuple[str, int]]:
+    """caredesk's SMTP intake server on a free loopback port."""
+    from caredesk.inbound.sources.smtp import IntakeController
+
+    port = free_port()
+    controller = IntakeController("127.0.0.1", port)
+    controller.start()
+    yield ("127.0.0.1", port)
+    controller.stop()
+
+
+@pytest.fixture
+def cli_env(transactional_db: None) -> dict[str, str]:
+    """Environment for running `caredesk` subprocesses against the test database."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = dict(os.environ)
+    env["CAREDESK_DATABASE_URL"] = url
+    env["DJANGO_SETTINGS_MODULE"] = "caredesk.config.settings"
+    return env

@@ -12,10 +12,13 @@ os.environ.setdefault("CAREDESK_HUEY_IMMEDIATE", "1")
 os.environ.setdefault("CAREDESK_OUTBOUND_TRANSPORT", "caredesk.outbound.transports.MemoryTransport")
 os.environ.setdefault("CAREDESK_LOG_LEVEL", "WARNING")
 
-from caredesk.config.settings import *  # noqa: E402, F403
-from caredesk.config.settings import DATABASES, HOME  # noqa: E402
+from caredesk.config.settings import *  # noqa: F403
+from caredesk.config.settings import DATABASES, HOME
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(HOME / "test.sqlite3")}
+else:
+    # One database per run, so two runs on one server (two developers, CI) never collide.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.db import transaction
 
 from caredesk.accounts.models import Agent, ApiToken, Role, Team
+from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest
 
 TOKEN_PREFIX = "cd_"
@@ -55,4 +57,10 @@ def agent_for_token(token: str) -> Agent | None:
         .filter(digest=_digest(token), agent__is_active=True)
         .first()
     )
-    return found.agent if found else None
+    if found is None:
+        return None
+    now = clock.now()
+    # Recorded at most once a minute, so busy API clients do not write on every request.
+    if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    return found.agent

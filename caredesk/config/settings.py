@@ -98,6 +98,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = HOME / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -154,5 +155,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": env.get("HUEY_LOG_LEVEL", "WARNING")}},
+    # A handler of its own keeps Huey's consumer from adding another one at INFO level, which
+    # would log every task twice.
+    "loggers": {
+        "huey": {
+            "handlers": ["console"],
+            "level": env.get("HUEY_LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        }
+    },
 }

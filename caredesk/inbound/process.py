@@ -57,7 +57,7 @@ def inbound_process(*, intake_id: int) -> str:
     try:
         with transaction.atomic():
             row = (
-                InboundMessage.objects.select_for_update(skip_locked=True)
+                InboundMessage.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("mailbox")
                 .filter(pk=intake_id, status=IntakeStatus.RECEIVED)
                 .first()

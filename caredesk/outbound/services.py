@@ -68,7 +68,8 @@ def outbound_deliver(*, outbound_id: int) -> str:
     now = clock.now()
     with transaction.atomic():
         email = (
-            OutboundEmail.objects.select_for_update(skip_locked=True)
+            # of=self: PostgreSQL cannot lock the nullable side (ticket) of an outer join.
+            OutboundEmail.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("mailbox", "ticket")
             .filter(pk=outbound_id, status=DeliveryStatus.QUEUED, next_attempt_at__lte=now)
             .first()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from caredesk.accounts.models import Agent
@@ -13,6 +15,8 @@ from caredesk.outbound.models import OutboundEmail
 from caredesk.outbound.services import outbound_queue
 from caredesk.tickets.models import INBOUND_KINDS, Message, MessageKind, Participant, Ticket
 from caredesk.tickets.services import (
+    clean_text,
+    ensure_not_merged,
     ticket_event_record,
     ticket_participants_add,
     ticket_set_status,
@@ -47,13 +51,16 @@ def ticket_reply(
     cc: list[str] | None = None,
     status_after: str | None = None,
 ) -> Message:
-    text = text.strip()
+    ensure_not_merged(ticket)
+    text = clean_text(text)
     if not text:
         raise InvalidRequest("a reply needs some text")
     cc = [a.strip().lower() for a in (cc or []) if a.strip()]
     for address in cc:
-        if "@" not in address:
-            raise InvalidRequest(f"{address!r} is not an email address")
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise InvalidRequest(f"{address!r} is not an email address") from None
     ticket = Ticket.objects.select_for_update().select_related("mailbox").get(pk=ticket.pk)
     participants = list(ticket.participants.values_list("address", "role"))
     to = [a for a, role in participants if role == Participant.Role.REQUESTER][:1]

@@ -105,7 +105,20 @@ def ticket_touch_for_customer_message(*, ticket: Ticket, kind: str) -> None:
     ticket.save(update_fields=fields)
 
 
+def clean_text(text: str) -> str:
+    """Agent-written text, stripped, without NUL characters (no database stores them)."""
+    return text.replace("\x00", "").strip()
+
+
+def ensure_not_merged(ticket: Ticket) -> None:
+    if ticket.merged_into_id is not None:
+        raise InvalidRequest(
+            f"ticket #{ticket.pk} was merged into #{ticket.merged_into_id}; act on that one"
+        )
+
+
 def ticket_set_status(*, ticket: Ticket, status: str, actor: Agent | None) -> Ticket:
+    ensure_not_merged(ticket)
     if status not in Status.values:
         raise InvalidRequest(f"status must be one of {', '.join(Status.values)}")
     if not states.can_change(ticket.status, status):
@@ -115,14 +128,18 @@ def ticket_set_status(*, ticket: Ticket, status: str, actor: Agent | None) -> Ti
     old = ticket.status
     ticket.status = status
     ticket.updated_at = clock.now()
-    ticket.solved_at = ticket.updated_at if status == Status.SOLVED else ticket.solved_at
+    if status == Status.SOLVED:
+        ticket.solved_at = ticket.updated_at
+    elif states.is_open(status):
+        ticket.solved_at = None
     ticket.save(update_fields=["status", "updated_at", "solved_at"])
     ticket_event_record(ticket=ticket, kind="status_changed", actor=actor, old=old, new=status)
     return ticket
 
 
 def ticket_add_note(*, ticket: Ticket, author: Agent, text: str) -> Message:
-    text = text.strip()
+    ensure_not_merged(ticket)
+    text = clean_text(text)
     if not text:
         raise InvalidRequest("a note needs some text")
     note = Message.objects.create(

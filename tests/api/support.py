@@ -8,8 +8,6 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
 
-import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -17,15 +15,6 @@ from caredesk.tickets.models import Ticket
 from tests.conftest import deliver
 
 _seconds = itertools.count(1)
-
-# outbound_deliver() locks its row with select_for_update() while select_related() joins the
-# nullable ticket; PostgreSQL refuses FOR UPDATE on the nullable side of an outer join, so no
-# email is ever sent there. Not the API's code: remove this mark once outbound is fixed.
-delivery_broken_on_postgres = pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    reason="outbound_deliver: FOR UPDATE cannot be applied to the nullable side of an outer join",
-    strict=False,
-)
 
 
 def raw_email(

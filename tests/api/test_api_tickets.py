@@ -14,7 +14,7 @@ from caredesk.outbound.models import DeliveryStatus, OutboundEmail
 from caredesk.outbound.transports import MemoryTransport
 from caredesk.tickets.models import Message, MessageKind, Ticket
 from caredesk.tickets.services import ticket_merge
-from tests.api.support import Api, delivery_broken_on_postgres, new_ticket
+from tests.api.support import Api, new_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -170,6 +170,7 @@ def test_list_costs_the_same_queries_for_many_tickets(
 ) -> None:
     for i in range(12):
         new_ticket(mailbox, sender=f"many{i}@example.org")
+    api.get("/tickets")  # the token's first use of the minute records it; not part of a page
     # token, count, tickets, the customers' addresses
     with django_assert_max_num_queries(4):
         body = api.get("/tickets").json()
@@ -306,7 +307,6 @@ def test_reply_is_queued_until_the_transaction_commits(
     assert "boss@example.net" in {p["address"] for p in detail["participants"]}
 
 
-@delivery_broken_on_postgres
 def test_reply_is_delivered_after_commit(
     api: Api, ticket: Ticket, django_capture_on_commit_callbacks: Any
 ) -> None:

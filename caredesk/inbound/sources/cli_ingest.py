@@ -39,19 +39,37 @@ def _eml_files(paths: list[Path]) -> Iterator[bytes]:
         yield path.read_bytes()
 
 
+def is_pipe(args: argparse.Namespace) -> bool:
+    return not (args.files or args.mbox or args.maildir) or args.files == [Path("-")]
+
+
 def run_ingest(args: argparse.Namespace) -> int:
-    pipe = (not args.files and not args.mbox and not args.maildir) or args.files == [Path("-")]
-    mailbox = Mailbox.objects.filter(address=args.mailbox.strip().lower()).first()
+    if not is_pipe(args):
+        return _import(args)
+    try:
+        mailbox = Mailbox.objects.filter(address=args.mailbox.strip().lower()).first()
+    except Exception as exc:
+        # Whatever went wrong (database down, disk full), the MTA must keep the email and retry.
+        print(f"caredesk: could not store the email, try again later: {exc}", file=sys.stderr)
+        return EX_TEMPFAIL
     if mailbox is None:
         print(
             f"caredesk: no mailbox {args.mailbox}; add it with `caredesk mailbox add`",
             file=sys.stderr,
         )
         # For an MTA, a missing mailbox is a configuration slip: ask it to keep the mail.
-        return EX_TEMPFAIL if pipe else EX_USAGE
-    if pipe:
-        return _pipe(mailbox, args)
+        return EX_TEMPFAIL
+    return _pipe(mailbox, args)
 
+
+def _import(args: argparse.Namespace) -> int:
+    mailbox = Mailbox.objects.filter(address=args.mailbox.strip().lower()).first()
+    if mailbox is None:
+        print(
+            f"caredesk: no mailbox {args.mailbox}; add it with `caredesk mailbox add`",
+            file=sys.stderr,
+        )
+        return EX_USAGE
     for path in [*args.files, args.mbox, args.maildir]:
         if path is not None and not path.exists():
             print(f"caredesk: {path} does not exist", file=sys.stderr)

@@ -1,0 +1,161 @@
+"""From raw bytes to a ticket: store first, parse, classify, dedupe, acknowledge."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from caredesk.inbound.models import InboundMessage, IntakeStatus, Source
+from caredesk.inbound.services import intake_reprocess
+from caredesk.outbound.compose import build_message
+from caredesk.outbound.models import OutboundEmail
+from caredesk.tickets.models import Message, MessageKind, Status, Ticket
+from tests.conftest import deliver
+from tests.mail import make_email, mid
+
+pytestmark = pytest.mark.django_db
+
+
+def test_new_email_becomes_ticket_with_customer_and_acknowledgement(mailbox):
+    raw = make_email(sender="Jöns Müller <Jons@Example.net>", subject="Charged twice")
+    row = deliver(raw, mailbox)
+
+    assert row.status == IntakeStatus.PROCESSED
+    ticket = row.ticket
+    assert ticket.subject == "Charged twice"
+    assert ticket.status == Status.NEW
+    assert ticket.customer.name == "Jöns Müller"
+    assert list(ticket.customer.addresses.values_list("address", flat=True)) == ["jons@example.net"]
+    message = ticket.messages.get(kind=MessageKind.CUSTOMER)
+    assert message.message_id == mid(raw)
+    assert "order 1234" in message.new_text
+
+    ack = OutboundEmail.objects.get(ticket=ticket)
+    assert ack.kind == OutboundEmail.Kind.ACKNOWLEDGEMENT
+    assert ack.to == ["jons@example.net"]
+    assert f"[#{ticket.pk}]" in ack.subject and "Charged twice" in ack.subject
+    assert f"#{ticket.pk}" in ack.text and "Hello Jöns Müller" in ack.text
+    assert "within 24 hours" in ack.text
+    built = build_message(ack)
+    assert built["Auto-Submitted"] == "auto-replied"
+    assert built["In-Reply-To"] == f"<{mid(raw)}>"
+    assert f"support+{ticket.reply_token}@example.com" in built["Reply-To"]
+    assert built["From"].addresses[0].addr_spec == "support@example.com"
+
+
+def test_the_raw_bytes_are_kept_exactly(mailbox):
+    raw = make_email() + b"\r\n\xff\xfe trailing bytes that are not UTF-8\r\n"
+    row = deliver(raw, mailbox)
+    stored = InboundMessage.objects.get(pk=row.pk)
+    assert bytes(stored.raw) == raw
+    assert stored.size == len(raw)
+    import hashlib
+
+    assert stored.sha256 == hashlib.sha256(raw).hexdigest()
+
+
+def test_same_email_delivered_twice_is_one_message(mailbox):
+    raw = make_email()
+    first = deliver(raw, mailbox)
+    # The retry arrives through another source, with an extra trace header.
+    second = deliver(b"Received: from relay2.example.net\r\n" + raw, mailbox, source=Source.PIPE)
+
+    assert first.status == IntakeStatus.PROCESSED
+    assert second.status == IntakeStatus.IGNORED
+    assert "duplicate" in second.status_reason
+    assert second.ticket_id == first.ticket_id
+    assert Message.objects.filter(message_id=mid(raw)).count() == 1
+    assert Ticket.objects.count() == 1
+    assert OutboundEmail.objects.count() == 1
+
+
+def test_email_without_message_id_is_still_deduplicated(mailbox):
+    raw = make_email().replace(b"Message-ID:", b"X-Old-Message-ID:")
+    first = deliver(raw, mailbox)
+    second = deliver(b"Received: from elsewhere\r\n" + raw, mailbox)
+    assert first.status == IntakeStatus.PROCESSED
+    assert second.status == IntakeStatus.IGNORED
+    assert Ticket.objects.count() == 1
+
+
+def test_reprocessing_is_idempotent(mailbox):
+    row = deliver(make_email(), mailbox)
+    assert intake_reprocess(ids=[row.pk]) == [(row.pk, IntakeStatus.IGNORED)]
+    assert Message.objects.filter(kind=MessageKind.CUSTOMER).count() == 1
+    assert OutboundEmail.objects.count() == 1
+
+
+def test_no_sender_is_quarantined_with_reason_and_kept(mailbox):
+    raw = b"Subject: who am I\r\n\r\nno From header, no envelope sender\r\n"
+    row = deliver(raw, mailbox)
+    assert row.status == IntakeStatus.QUARANTINED
+    assert "sender" in row.status_reason
+    assert bytes(row.raw) == raw
+    assert Ticket.objects.count() == 0
+
+
+def test_envelope_sender_stands_in_for_a_missing_from(mailbox):
+    raw = b"Subject: hello\r\n\r\nbody\r\n"
+    row = deliver(raw, mailbox, envelope_from="bob@example.org")
+    assert row.status == IntakeStatus.PROCESSED
+    assert row.ticket.participants.get().address == "bob@example.org"
+
+
+def test_mail_from_our_own_mailbox_is_ignored(mailbox):
+    row = deliver(make_email(sender="Support <support@example.com>"), mailbox)
+    assert row.status == IntakeStatus.IGNORED
+    assert "loop" in row.status_reason
+
+
+def test_imported_history_is_not_acknowledged(mailbox):
+    row = deliver(make_email(), mailbox, source=Source.IMPORT)
+    assert row.status == IntakeStatus.PROCESSED
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_bulk_mail_becomes_a_ticket_without_acknowledgement(mailbox):
+    raw = make_email(headers={"List-Id": "<news.example.org>", "Precedence": "bulk"})
+    row = deliver(raw, mailbox)
+    assert row.status == IntakeStatus.PROCESSED
+    assert row.ticket is not None
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_acknowledgements_are_rate_limited_per_address(mailbox, settings):
+    settings.CAREDESK_ACK_LIMIT_PER_HOUR = 3
+    for n in range(5):
+        deliver(make_email(subject=f"question {n}"), mailbox)
+    assert Ticket.objects.count() == 5
+    assert OutboundEmail.objects.filter(kind="acknowledgement").count() == 3
+
+
+def test_attachments_are_stored_with_their_content(mailbox):
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"] = "jane@example.net"
+    msg["To"] = "support@example.com"
+    msg["Subject"] = "invoice attached"
+    msg["Message-ID"] = "<att-1@example.net>"
+    msg.set_content("see attached")
+    payload = bytes(range(256)) * 40
+    msg.add_attachment(payload, maintype="application", subtype="pdf", filename="Rechnung März.pdf")
+    row = deliver(msg.as_bytes(), mailbox)
+    attachment = row.ticket_message.attachments.get()
+    assert attachment.filename == "Rechnung März.pdf"
+    assert attachment.size == len(payload)
+    assert attachment.file.read() == payload
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(raw=st.binary(max_size=3000))
+def test_arbitrary_bytes_are_always_stored_and_never_crash_intake(mailbox, raw):
+    row = deliver(raw, mailbox, envelope_from="fuzz@example.org")
+    stored = InboundMessage.objects.get(pk=row.pk)
+    assert bytes(stored.raw) == raw
+    assert stored.status in (IntakeStatus.PROCESSED, IntakeStatus.IGNORED)

@@ -1,0 +1,101 @@
+"""The SMTP intake server over real sockets: refuse early, answer 250 only once stored."""
+
+from __future__ import annotations
+
+import smtplib
+
+import pytest
+
+from caredesk.inbound.models import InboundMessage, IntakeStatus
+from caredesk.tickets.models import Ticket
+from tests.mail import make_email, mid
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_email_over_smtp_becomes_ticket_and_acknowledgement_reaches_relay(
+    mailbox, smtp_intake, relay
+):
+    raw = make_email(subject="Refund please")
+    with smtplib.SMTP(*smtp_intake) as client:
+        refused = client.sendmail("jane@example.net", ["support@example.com"], raw)
+    assert refused == {}
+    row = InboundMessage.objects.get()
+    assert bytes(row.raw) == raw
+    assert row.envelope_from == "jane@example.net"
+    assert row.envelope_to == ["support@example.com"]
+    assert row.source == "smtp"
+    (ack,) = relay.wait_for(1)
+    assert ack.message["In-Reply-To"] == f"<{mid(raw)}>"
+    ticket = Ticket.objects.get()
+    assert ticket.subject == "Refund please"
+    row.refresh_from_db()
+    assert row.status == IntakeStatus.PROCESSED
+
+
+def test_unknown_recipient_is_refused_at_rcpt(mailbox, smtp_intake):
+    with smtplib.SMTP(*smtp_intake) as client:
+        client.ehlo()
+        client.mail("jane@example.net")
+        code, reply = client.rcpt("nobody@example.com")
+        assert code == 550
+        assert b"No such mailbox" in reply
+        code, _ = client.rcpt("support+anything@example.com")
+        assert code == 250
+    assert InboundMessage.objects.count() == 0
+
+
+def test_partly_unknown_recipients_keep_the_known_one(mailbox, smtp_intake):
+    with smtplib.SMTP(*smtp_intake) as client:
+        refused = client.sendmail(
+            "jane@example.net", ["support@example.com", "ghost@example.com"], make_email()
+        )
+    assert set(refused) == {"ghost@example.com"}
+    assert InboundMessage.objects.get().envelope_to == ["support@example.com"]
+
+
+def test_oversize_mail_is_refused_with_552(mailbox, smtp_intake, settings):
+    from caredesk.inbound.sources.smtp import IntakeController
+    from tests.conftest import free_port
+
+    settings.CAREDESK_MAX_MESSAGE_SIZE = 10_000
+    port = free_port()
+    small = IntakeController("127.0.0.1", port)
+    small.start()
+    try:
+        with smtplib.SMTP("127.0.0.1", port) as client:
+            with pytest.raises(smtplib.SMTPResponseException) as refused:
+                client.sendmail(
+                    "jane@example.net", ["support@example.com"], make_email(body="x" * 20_000)
+                )
+            assert refused.value.smtp_code == 552
+    finally:
+        small.stop()
+    assert InboundMessage.objects.count() == 0
+
+
+def test_storage_failure_answers_451_so_the_sender_retries(mailbox, smtp_intake, monkeypatch):
+    import caredesk.inbound.sources.smtp as smtp_source
+
+    def broken(**kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(smtp_source, "inbound_receive", broken)
+    with smtplib.SMTP(*smtp_intake) as client, pytest.raises(smtplib.SMTPDataError) as failed:
+        client.sendmail("jane@example.net", ["support@example.com"], make_email())
+    assert failed.value.smtp_code == 451
+    assert InboundMessage.objects.count() == 0
+
+
+def test_eight_bit_and_smtputf8_mail_is_stored_byte_for_byte(mailbox, smtp_intake):
+    raw = (
+        "From: Zoë <zoë@example.net>\r\nTo: support@example.com\r\n"
+        "Subject: Überweisung fehlgeschlagen\r\nMessage-ID: <8bit@example.net>\r\n\r\n"
+        "Grüße aus Köln\r\n"
+    ).encode()
+    with smtplib.SMTP(*smtp_intake) as client:
+        client.sendmail("zoë@example.net", ["support@example.com"], raw, mail_options=["SMTPUTF8"])
+    row = InboundMessage.objects.get()
+    assert bytes(row.raw).replace(b"\r\n", b"\n") == raw.replace(b"\r\n", b"\n")
+    row.refresh_from_db()
+    assert row.ticket.subject == "Überweisung fehlgeschlagen"
