@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -89,6 +90,10 @@ def run_all(*, http: tuple[str, int], smtp: tuple[str, int], workers: int | None
             [*command, "worker", *(["--workers", str(workers)] if workers else [])]
         ),
     }
+    if not _wait_listening([http, smtp], children, timeout=60):
+        print("caredesk: a part failed to start; see the messages above", flush=True)
+        _stop(children)
+        return 1
     relay = (
         settings.CAREDESK_SMTP_RELAY
         or f"none: outgoing mail is kept in {settings.CAREDESK_OUTBOX_MAILDIR}"
@@ -105,6 +110,37 @@ def run_all(*, http: tuple[str, int], smtp: tuple[str, int], workers: int | None
         flush=True,
     )
     return _supervise(children)
+
+
+def _wait_listening(
+    addresses: list[tuple[str, int]],
+    children: dict[str, subprocess.Popen[bytes]],
+    timeout: float,
+) -> bool:
+    """True once every address accepts connections; False if a child died or time ran out."""
+    deadline = time.monotonic() + timeout
+    waiting = list(addresses)
+    while waiting and time.monotonic() < deadline:
+        if any(child.poll() is not None for child in children.values()):
+            return False
+        try:
+            with socket.create_connection(waiting[0], timeout=0.5):
+                waiting.pop(0)
+        except OSError:
+            time.sleep(0.1)
+    return not waiting
+
+
+def _stop(children: dict[str, subprocess.Popen[bytes]]) -> None:
+    for child in children.values():
+        if child.poll() is None:
+            child.send_signal(signal.SIGINT if os.name == "posix" else signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for child in children.values():
+        try:
+            child.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
 
 
 def _supervise(children: dict[str, subprocess.Popen[bytes]]) -> int:
@@ -124,13 +160,5 @@ def _supervise(children: dict[str, subprocess.Popen[bytes]]) -> int:
                     stopping = True
             time.sleep(0.5)
     finally:
-        for child in children.values():
-            if child.poll() is None:
-                child.send_signal(signal.SIGINT if os.name == "posix" else signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        for child in children.values():
-            try:
-                child.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.kill()
+        _stop(children)
     return 0

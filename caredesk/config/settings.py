@@ -158,6 +158,7 @@ LOGGING = {
     # A handler of its own keeps Huey's consumer from adding another one at INFO level, which
     # would log every task twice.
     "loggers": {
+        "mail.log": {"level": "WARNING"},  # aiosmtpd logs every connection at INFO
         "huey": {
             "handlers": ["console"],
             "level": env.get("HUEY_LOG_LEVEL", "WARNING"),
