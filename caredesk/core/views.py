@@ -14,6 +14,14 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+def metrics(request: HttpRequest) -> HttpResponse:
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+    from caredesk.core.metrics import registry
+
+    return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
+
+
 def home(request: HttpRequest) -> HttpResponse:
     # The agents' workspace lives here; until it exists the admin is where agents sign in.
     return redirect("admin:index")
