@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,10 +14,18 @@ from caredesk.outbound.services import outbound_queue
 from caredesk.tickets.models import Message, MessageKind, Ticket
 from caredesk.tickets.services import ticket_event_record
 
+# Local parts of addresses that no person reads: answering them only feeds another robot.
+UNATTENDED = re.compile(
+    r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]daemon|postmaster|bounces?)([-+_.].*)?$",
+    re.IGNORECASE,
+)
+
 
 def acknowledgement_allowed(*, address: str) -> bool:
-    """At most CAREDESK_ACK_LIMIT_PER_HOUR acknowledgements to one address an hour, so two
-    automatic responders can never keep answering each other."""
+    """No acknowledgement to unattended addresses, and at most CAREDESK_ACK_LIMIT_PER_HOUR to
+    one address an hour, so two automatic responders can never keep answering each other."""
+    if UNATTENDED.match(address.partition("@")[0]):
+        return False
     since = clock.now() - timedelta(hours=1)
     sent = OutboundEmail.objects.filter(
         kind=OutboundEmail.Kind.ACKNOWLEDGEMENT, recipient=address, created_at__gte=since
@@ -47,7 +56,9 @@ def acknowledgement_queue(*, ticket: Ticket, trigger: Message) -> OutboundEmail 
     if not mailbox.acknowledge or not address:
         return None
     if not acknowledgement_allowed(address=address):
-        ticket_event_record(ticket=ticket, kind="acknowledgement_skipped", why="rate limit")
+        ticket_event_record(
+            ticket=ticket, kind="acknowledgement_skipped", why="unattended address or rate limit"
+        )
         return None
     message_id = new_message_id(mailbox=mailbox, ticket_id=ticket.pk)
     subject = f"Re: {ticket.subject} [{ticket.reference}]"

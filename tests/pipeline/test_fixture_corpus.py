@@ -1,0 +1,109 @@
+"""Every real-world-shaped email in tests/fixtures/eml through the whole pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from caredesk.inbound.models import IntakeStatus
+from caredesk.outbound.models import DeliveryStatus, OutboundEmail
+from caredesk.tickets.models import Ticket
+from tests.conftest import EML, deliver, eml
+
+pytestmark = pytest.mark.django_db
+
+# name -> (status, becomes a ticket, acknowledged)
+HUMAN = (IntakeStatus.PROCESSED, True, True)
+UNACKNOWLEDGED = (IntakeStatus.PROCESSED, True, False)
+DROPPED = (IntakeStatus.IGNORED, False, False)
+EXPECTED = {
+    "8bit-raw-headers.eml": HUMAN,
+    "apple-mail-reply.eml": HUMAN,
+    "forwarded-message-rfc822.eml": HUMAN,
+    "french-gmail-reply.eml": HUMAN,
+    "german-outlook-reply.eml": HUMAN,
+    "gmail-reply-quoted.eml": HUMAN,
+    "html-only.eml": HUMAN,
+    "html-with-script-xss.eml": HUMAN,
+    "inline-image-cid.eml": HUMAN,
+    "iphone-mobile-reply.eml": HUMAN,
+    "multiple-in-reply-to.eml": HUMAN,
+    "outlook-reply-rewritten-headers.eml": HUMAN,
+    "rfc2047-subject-and-rfc2231-filename.eml": HUMAN,
+    "thunderbird-reply.eml": HUMAN,
+    "truncated-mime.eml": HUMAN,
+    "wrong-charset-declared.eml": HUMAN,
+    "no-charset-8bit.eml": UNACKNOWLEDGED,  # from noreply@: nobody would read it
+    "mailing-list-bulk.eml": UNACKNOWLEDGED,
+    "newsletter-precedence-bulk.eml": UNACKNOWLEDGED,
+    "exchange-auto-reply.eml": DROPPED,  # automatic replies to no ticket we know
+    "out-of-office-auto-submitted.eml": DROPPED,
+    "out-of-office-subject-only.eml": DROPPED,
+    "dsn-bounce-5.1.1.eml": DROPPED,  # bounces of mail we never sent
+    "qmail-bounce.eml": DROPPED,
+    "missing-headers.eml": (IntakeStatus.QUARANTINED, False, False),  # no sender anywhere
+}
+
+
+def test_every_fixture_has_an_expectation():
+    names = {p.name for p in EML.glob("*.eml")}
+    assert names - set(EXPECTED) == set(), "add the new fixture to EXPECTED"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_through_the_pipeline(mailbox, name):
+    status, ticket, acknowledged = EXPECTED[name]
+    row = deliver(eml(name), mailbox)
+    assert row.status == status, row.status_reason
+    assert (row.ticket_id is not None) == ticket
+    assert OutboundEmail.objects.filter(kind="acknowledgement").exists() == acknowledged
+    if ticket:
+        message = row.ticket_message
+        assert message.from_address
+        assert message.text or message.html
+        assert "<script" not in message.html.lower()
+
+
+def test_missing_headers_is_processed_when_the_envelope_names_the_sender(mailbox):
+    row = deliver(eml("missing-headers.eml"), mailbox, envelope_from="someone@example.net")
+    assert row.status == IntakeStatus.PROCESSED
+    assert row.ticket.subject  # "(no subject)" at least
+
+
+def test_dsn_fixture_fails_the_email_it_returns(mailbox):
+    ticket = deliver(eml("gmail-reply-quoted.eml"), mailbox).ticket
+    ours = OutboundEmail.objects.create(
+        mailbox=mailbox,
+        ticket=ticket,
+        kind="reply",
+        to=["nobody@example.org"],
+        recipient="nobody@example.org",
+        subject="Re: x",
+        text="x",
+        message_id="caredesk.42.abc123@example.com",
+        status=DeliveryStatus.SENT,
+    )
+    row = deliver(eml("dsn-bounce-5.1.1.eml"), mailbox)
+    assert row.status == IntakeStatus.PROCESSED
+    ours.refresh_from_db()
+    assert ours.status == DeliveryStatus.FAILED
+    assert ticket.events.get(kind="bounced").data["recipients"] == ["nobody@example.org"]
+    assert Ticket.objects.count() == 1
+
+
+def test_outlook_fixture_threads_into_the_ticket_it_answers(mailbox):
+    """The Outlook reply answers one of our emails; it must join that ticket."""
+    from caredesk.inbound.parsing import parse_email
+
+    parsed = parse_email(eml("outlook-reply-rewritten-headers.eml"))
+    assert parsed.in_reply_to and not parsed.references
+    ticket = deliver(eml("gmail-reply-quoted.eml"), mailbox).ticket
+    from caredesk.tickets.models import Message
+
+    Message.objects.create(
+        ticket=ticket,
+        mailbox=mailbox,
+        kind="reply",
+        from_address=mailbox.address,
+        message_id=parsed.in_reply_to[0],
+    )
+    assert deliver(eml("outlook-reply-rewritten-headers.eml"), mailbox).ticket_id == ticket.pk
