@@ -8,6 +8,7 @@ it made on `close()`: processes, home folder, PostgreSQL database, Redis keys.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -158,9 +159,11 @@ class Deployment:
 
     def check_alive(self) -> None:
         for name, proc, _ in self.processes:
-            if proc.poll() is not None:
+            code = proc.poll()
+            if code is not None:
+                how = f"signal {signal.Signals(-code).name}" if code < 0 else f"status {code}"
                 raise RuntimeError(
-                    f"caredesk {name} exited with {proc.returncode}:\n{self.log_tail(name)}"
+                    f"caredesk {name} (pid {proc.pid}) ended with {how}:\n{self.log_tail(name)}"
                 )
 
     def log_tail(self, name: str, chars: int = 3000) -> str:
@@ -168,6 +171,40 @@ class Deployment:
             return (self.home / f"{name}.log").read_text(errors="replace")[-chars:]
         except OSError:
             return ""
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) each process has used so far; empty where /proc is absent."""
+        out = {}
+        tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        for name, proc, _ in self.processes:
+            try:
+                fields = Path(f"/proc/{proc.pid}/stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            out[name] = (int(fields[11]) + int(fields[12])) / tick
+        return out
+
+    def diagnose(self) -> dict[str, Any]:
+        """What each process is doing when progress stalls: py-spy dumps if py-spy is there."""
+        out: dict[str, Any] = {"intake": self.intake_counts(), "outbox": self.outbound_counts()}
+        py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        for name, proc, _ in self.processes:
+            if not Path(py_spy).exists() or proc.poll() is not None:
+                out[name] = self.log_tail(name, 1500)
+                continue
+            try:
+                dump = subprocess.run(
+                    [py_spy, "dump", "--pid", str(proc.pid)],
+                    capture_output=True,
+                    text=True,
+                    timeout=30,
+                    check=False,
+                )
+                out[name] = (dump.stdout or dump.stderr)[-6000:]
+            except subprocess.TimeoutExpired:
+                out[name] = "py-spy dump timed out"
+        self.log("stall: " + json.dumps(out)[:20000])
+        return out
 
     def worker_pids(self) -> list[int]:
         return [p.pid for n, p, _ in self.processes if n.startswith("worker")]

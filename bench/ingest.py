@@ -41,7 +41,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--messages", type=int, default=2000, help="corpus size (default 2000)")
     p.add_argument("--seed", type=int, default=42, help="corpus seed (default 42)")
-    p.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
+    p.add_argument(
+        "--only",
+        choices=["sqlite", "postgresql", "helpdesk"],
+        help="one database only, or django-helpdesk only",
+    )
     p.add_argument("--skip-helpdesk", action="store_true", help="do not run django-helpdesk")
     p.add_argument("--skip-latency", action="store_true", help="throughput only")
     p.add_argument("--skip-throughput", action="store_true", help="latency only")
@@ -50,6 +54,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=8, help="concurrent SMTP connections")
     p.add_argument(
         "--sqlite-workers", type=int, default=2, help="worker threads on SQLite (default 2)"
+    )
+    p.add_argument(
+        "--sqlite-worker-processes", type=int, default=1, help="worker processes on SQLite"
     )
     p.add_argument(
         "--pg-workers", type=int, default=4, help="worker threads per process on PostgreSQL"
@@ -164,7 +171,7 @@ def run_database(
         config = Config(
             database="sqlite",
             queue="sqlite",
-            worker_processes=1,
+            worker_processes=args.sqlite_worker_processes,
             worker_threads=args.sqlite_workers,
             postgres_url=args.postgres_url.rstrip("/"),
             redis_url=args.redis_url,
@@ -234,8 +241,18 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     log(f"building a corpus of {args.messages} emails (seed {args.seed})")
     corpus = corpus_mod.build_corpus(args.messages, args.seed)
-    report: dict[str, Any] = {"corpus": corpus_mod.describe(corpus, args.seed), "caredesk": {}}
-    databases = [args.only] if args.only else ["sqlite", "postgresql"]
+    report: dict[str, Any] = {
+        "machine": machine(),
+        "corpus": corpus_mod.describe(corpus, args.seed),
+        "caredesk": {},
+    }
+    load = report["machine"].get("loadavg_1m_at_start")
+    if load is not None and load > 0.5 * (os.cpu_count() or 1):
+        log(f"note: load average {load} at start: other programs compete for the CPU")
+    databases = {None: ["sqlite", "postgresql"], "helpdesk": []}.get(args.only, [args.only])
+    if args.only == "helpdesk" and args.skip_helpdesk:
+        log("--only helpdesk with --skip-helpdesk leaves nothing to do")
+        return 64
 
     with ExitStack() as stack:
         relay = RelaySink()
@@ -261,11 +278,40 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"django-helpdesk: failed: {exc}")
                 report["django_helpdesk"] = {"error": str(exc)[-4000:]}
 
+    if hasattr(os, "getloadavg"):
+        report["machine"]["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)
     report["ratio"] = ratios(report)
     report["targets"] = targets(report)
     report["seconds"] = round(time.monotonic() - started, 1)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0
+
+
+def machine() -> dict[str, Any]:
+    import platform
+
+    info: dict[str, Any] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+    }
+    try:
+        import django
+
+        info["django"] = django.get_version()
+        info["caredesk_commit"] = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.strip()
+    except Exception:
+        pass
+    if hasattr(os, "getloadavg"):
+        info["loadavg_1m_at_start"] = round(os.getloadavg()[0], 2)
+    return info
 
 
 def ratios(report: dict[str, Any]) -> dict[str, float | None]:

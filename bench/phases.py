@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import smtplib
 import threading
 import time
@@ -128,6 +129,19 @@ def paced(port: int, corpus: Sequence[CorpusMessage], *, rate: float, clients: i
     return result
 
 
+def machine_busy_seconds() -> float | None:
+    """CPU seconds the whole machine has spent busy since boot (Linux /proc/stat), or None."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+    except OSError:
+        return None
+    # user nice system idle iowait irq softirq steal ...
+    ticks = [int(x) for x in fields[1:9]]
+    busy = sum(ticks) - ticks[3] - ticks[4]
+    return busy / (os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100)
+
+
 def percentile(values: Sequence[float], q: float) -> float | None:
     """Nearest-rank percentile."""
     if not values:
@@ -208,6 +222,9 @@ def throughput(
         state["sent_at"] = time.monotonic()
 
     log(f"throughput: sending {len(corpus)} emails over {clients} connections")
+    cpu_before = deployment.cpu_seconds()
+    bench_cpu_before = time.process_time()
+    machine_before = machine_busy_seconds()
     started = time.monotonic()
     sending = threading.Thread(target=send, daemon=True)
     sending.start()
@@ -229,6 +246,21 @@ def throughput(
         limit_s=limit,
     )
     processed_at = time.monotonic()
+    cpu = {
+        name: round(seconds - cpu_before.get(name, 0.0), 1)
+        for name, seconds in deployment.cpu_seconds().items()
+    }
+    cpu["bench (client, relay)"] = round(time.process_time() - bench_cpu_before, 1)
+    machine_after = machine_busy_seconds()
+    if machine_before is not None and machine_after is not None:
+        busy = machine_after - machine_before
+        cpu["machine_total_busy"] = round(busy, 1)
+        cpu["machine_capacity"] = round((processed_at - started) * (os.cpu_count() or 1), 1)
+        # What other programs on the machine took while we ran (tests, browsers, builds).
+        ours = sum(v for k, v in cpu.items() if not k.startswith("machine_"))
+        cpu["other_programs"] = round(max(0.0, busy - ours), 1)
+    if not finished:
+        state["diagnosis"] = deployment.diagnose()
     sending.join(timeout=60)
     result: SendResult = state.get("result", SendResult())
     sent_at = state.get("sent_at", processed_at)
@@ -241,8 +273,8 @@ def throughput(
         deployment.drained,
         deployment=deployment,
         log=log,
-        stall_s=60,
-        limit_s=limit,
+        stall_s=60 if finished else 10,
+        limit_s=limit if finished else 30,
     )
     drained_at = time.monotonic()
     acks = relay.acks_for(new_ids)
@@ -263,10 +295,13 @@ def throughput(
         "seconds_to_outbox_empty": round(drained_at - started, 2) if drained else None,
         "outbox_status": deployment.outbound_counts(),
         "clients": clients,
+        "cpu_seconds_until_processed": cpu,
     }
     errors = deployment.outbox_errors()
     if errors:
         figures["outbox_errors"] = errors
+    if "diagnosis" in state:
+        figures["stall_diagnosis"] = state["diagnosis"]
     return figures
 
 
