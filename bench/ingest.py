@@ -186,6 +186,8 @@ def run_database(
             log(f"{database}: throughput run, home {deployment.home}")
             deployment.prepare()
             deployment.start()
+            # The relay outlives deployments: forget what earlier runs sent to it.
+            relay.reset()
             phases.warm_up(deployment, relay, warm.new_conversation(), log)
             profiler = Profiler(args.profile, database) if args.profile else None
             if profiler is not None:
@@ -217,6 +219,8 @@ def run_database(
             log(f"{database}: latency run, home {deployment.home}")
             deployment.prepare()
             deployment.start()
+            # The relay outlives deployments: forget what earlier runs sent to it.
+            relay.reset()
             phases.warm_up(deployment, relay, warm.new_conversation(), log)
             stream = corpus_mod.build_new_conversations(
                 max(1, round(args.rate * args.duration)), args.seed

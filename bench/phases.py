@@ -251,6 +251,7 @@ def throughput(
         for name, seconds in deployment.cpu_seconds().items()
     }
     cpu["bench (client, relay)"] = round(time.process_time() - bench_cpu_before, 1)
+    caredesk_cpu = sum(v for k, v in cpu.items() if k != "bench (client, relay)")
     machine_after = machine_busy_seconds()
     if machine_before is not None and machine_after is not None:
         busy = machine_after - machine_before
@@ -296,6 +297,12 @@ def throughput(
         "outbox_status": deployment.outbound_counts(),
         "clients": clients,
         "cpu_seconds_until_processed": cpu,
+        # CPU caredesk's own processes spent per email, and the rate that would allow if they
+        # had every core of this machine to themselves (an upper bound, not a measurement).
+        "caredesk_cpu_ms_per_message": round(1000 * caredesk_cpu / done, 2) if done else None,
+        "cpu_bound_ceiling_msgs_per_s": round(done * (os.cpu_count() or 1) / caredesk_cpu, 1)
+        if caredesk_cpu
+        else None,
     }
     errors = deployment.outbox_errors()
     if errors:
