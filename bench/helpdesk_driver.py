@@ -56,6 +56,7 @@ def main() -> int:
     ignored = 0
     not_processed = 0
     mail.outbox = []
+    cpu_started = time.process_time()
     started = time.monotonic()
     for path in files:
         try:
@@ -73,6 +74,7 @@ def main() -> int:
         else:
             not_processed += 1
     elapsed = time.monotonic() - started
+    cpu = time.process_time() - cpu_started
 
     done = len(files) - sum(failures.values()) - ignored - not_processed
     print(
@@ -86,6 +88,8 @@ def main() -> int:
                 "not_processed": not_processed,
                 "seconds": round(elapsed, 3),
                 "msgs_per_s": round(len(files) / elapsed, 1) if elapsed else None,
+                "cpu_seconds": round(cpu, 1),
+                "cpu_ms_per_message": round(1000 * cpu / len(files), 2) if files else None,
                 "tickets": Ticket.objects.count(),
                 "followups": FollowUp.objects.count(),
                 "emails_sent": len(mail.outbox),
