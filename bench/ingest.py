@@ -242,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, terminate)
+    # A shell starting us in the background ignores SIGINT, and the caredesk processes would
+    # inherit that and ignore the SIGINT that asks them to stop; a handler is not inherited.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     started = time.monotonic()
     log(f"building a corpus of {args.messages} emails (seed {args.seed})")
     corpus = corpus_mod.build_corpus(args.messages, args.seed)
