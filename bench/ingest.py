@@ -123,6 +123,7 @@ class Profiler:
                         "--rate",
                         "200",
                         "--nonblocking",
+                        "--gil",
                     ],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
@@ -306,14 +307,18 @@ def machine() -> dict[str, Any]:
         import django
 
         info["django"] = django.get_version()
-        info["caredesk_commit"] = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=Path(__file__).resolve().parent,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout.strip()
+        here = Path(__file__).resolve().parent
+
+        def git(*args: str) -> str:
+            return subprocess.run(
+                ["git", *args], cwd=here, capture_output=True, text=True, timeout=10, check=False
+            ).stdout.strip()
+
+        info["caredesk_commit"] = git("rev-parse", "--short", "HEAD")
+        # Figures from uncommitted caredesk code say so.
+        info["caredesk_uncommitted_changes"] = bool(
+            git("status", "--porcelain", "--", "../caredesk")
+        )
     except Exception:
         pass
     if hasattr(os, "getloadavg"):
