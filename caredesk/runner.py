@@ -31,21 +31,19 @@ def requeue_unfinished() -> tuple[int, int]:
     Safe to over-queue: processing and delivery claim their row first and skip what is done.
     """
     from caredesk.inbound.models import InboundMessage, IntakeStatus
+    from caredesk.inbound.process import BATCH_SIZE
     from caredesk.inbound.tasks import process_inbound
     from caredesk.outbound.services import outbound_due_ids
     from caredesk.outbound.tasks import deliver_outbound
 
-    intake = list(
-        InboundMessage.objects.filter(status=IntakeStatus.RECEIVED)
-        .order_by("received_at")
-        .values_list("pk", flat=True)
-    )
-    for intake_id in intake:
-        process_inbound(intake_id)
+    waiting = InboundMessage.objects.filter(status=IntakeStatus.RECEIVED).count()
+    # Each job processes a batch of the oldest waiting emails, so one job per batch will do.
+    for _ in range(-(-waiting // BATCH_SIZE)):
+        process_inbound(0)
     outbound = outbound_due_ids(limit=100_000)
     for outbound_id in outbound:
         deliver_outbound(outbound_id)
-    return len(intake), len(outbound)
+    return waiting, len(outbound)
 
 
 def run_worker(*, workers: int | None = None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -29,9 +30,10 @@ from caredesk.inbound.quoting import split_reply
 from caredesk.inbound.types import Address, Kind, ParsedEmail
 from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.bounces import bounce_record
+from caredesk.outbound.services import deliveries_batched
 from caredesk.tickets.acknowledgements import acknowledgement_queue
 from caredesk.tickets.messages import message_record_inbound
-from caredesk.tickets.models import MessageKind, Status, Ticket
+from caredesk.tickets.models import Message, MessageKind, Status, Ticket
 from caredesk.tickets.services import (
     ticket_create,
     ticket_merge,
@@ -52,34 +54,73 @@ def message_key(parsed: ParsedEmail) -> str:
     return f"no-id.{hashlib.sha256(basis.encode('utf-8', 'replace')).hexdigest()[:40]}@caredesk"
 
 
+BATCH_SIZE = 25
+
+
 def inbound_process(*, intake_id: int) -> str:
     """Process one intake row; returns its status afterwards ("skipped" if not ours to do)."""
+    return inbound_process_batch(intake_ids=[intake_id]).get(intake_id, "skipped")
+
+
+def inbound_process_waiting(*, limit: int = BATCH_SIZE) -> dict[int, str]:
+    """Process up to `limit` of the oldest waiting emails no other worker has claimed."""
+    return inbound_process_batch(intake_ids=None, limit=limit)
+
+
+def inbound_process_batch(
+    *, intake_ids: Sequence[int] | None, limit: int = BATCH_SIZE
+) -> dict[int, str]:
+    """Process several intake rows in one transaction, each email in a savepoint of its own.
+
+    One commit for the batch instead of one per email is most of what makes a worker fast. A
+    failing email is rolled back to its savepoint and quarantined with the reason; the others
+    go on. A worker that dies mid-batch leaves the whole batch "received", to be done again.
+    Returns {intake id: status afterwards}.
+    """
     try:
         with transaction.atomic():
-            row = (
-                InboundMessage.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("mailbox")
-                .filter(pk=intake_id, status=IntakeStatus.RECEIVED)
-                .first()
-            )
-            if row is None:
-                return "skipped"
-            _process(row)
-            return row.status
+            rows = _claim(intake_ids, limit)
+            if not rows:
+                return {}
+            parsed = {row.pk: parse_email(bytes(row.raw)) for row in rows}
+            # Every conversation lock of the batch at once, in sorted order: no deadlocks.
+            lock_conversation([key for row in rows for key in _lock_keys(row, parsed[row.pk])])
+            with deliveries_batched():
+                done = {row.pk: _process_one(row, parsed[row.pk]) for row in rows}
+            return done
     except (OperationalError, InterfaceError):
-        # The database hiccuped: nothing was written; the row stays "received" and is retried.
-        log.warning("intake %s: database unavailable, will retry", intake_id, exc_info=True)
+        # The database hiccuped: nothing was written; the rows stay "received" and are retried.
+        log.warning("intake %s: database unavailable, will retry", intake_ids, exc_info=True)
+        raise
+
+
+def _claim(intake_ids: Sequence[int] | None, limit: int) -> list[InboundMessage]:
+    rows = (
+        InboundMessage.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("mailbox")
+        .filter(status=IntakeStatus.RECEIVED)
+    )
+    if intake_ids is not None:
+        return list(rows.filter(pk__in=intake_ids).order_by("received_at", "pk"))
+    return list(rows.order_by("received_at", "pk")[:limit])
+
+
+def _lock_keys(row: InboundMessage, parsed: ParsedEmail) -> list[str]:
+    tags = tags_for_mailbox(row.mailbox, recipient_addresses(parsed, row.envelope_to))
+    return lock_keys(parsed, tags)
+
+
+def _process_one(row: InboundMessage, parsed: ParsedEmail) -> str:
+    try:
+        with transaction.atomic():
+            _process(row, parsed)
+    except (OperationalError, InterfaceError):
         raise
     except Exception as exc:
-        log.exception("intake %s: processing failed, quarantined", intake_id)
-        _finish_outside(intake_id, IntakeStatus.QUARANTINED, f"{type(exc).__name__}: {exc}")
-        return IntakeStatus.QUARANTINED
-
-
-def _finish_outside(intake_id: int, status: str, reason: str) -> None:
-    InboundMessage.objects.filter(pk=intake_id).update(
-        status=status, status_reason=reason[:500], processed_at=clock.now()
-    )
+        log.exception("intake %s: processing failed, quarantined", row.pk)
+        row.ticket, row.ticket_message = None, None
+        _finish(row, IntakeStatus.QUARANTINED, f"{type(exc).__name__}: {exc}")
+    return row.status
 
 
 def _finish(row: InboundMessage, status: str, reason: str = "") -> None:
@@ -108,9 +149,8 @@ def _sender(parsed: ParsedEmail, row: InboundMessage) -> Address | None:
     return None
 
 
-def _process(row: InboundMessage) -> None:
+def _process(row: InboundMessage, parsed: ParsedEmail) -> None:
     mailbox: Mailbox = row.mailbox
-    parsed = parse_email(bytes(row.raw))
     row.message_id = parsed.message_id[:500]
     verdict = classify(parsed)
     tags = tags_for_mailbox(mailbox, recipient_addresses(parsed, row.envelope_to))
@@ -132,15 +172,16 @@ def _process(row: InboundMessage) -> None:
         _finish(row, IntakeStatus.IGNORED, "sent by this mailbox itself (mail loop)")
         return
 
-    lock_conversation(lock_keys(parsed, tags))
     key = message_key(parsed)
-    duplicate = mailbox.message_set.filter(message_id=key).select_related("ticket").first()
+    duplicate = (
+        Message.objects.filter(mailbox=mailbox, message_id=key)
+        .values_list("pk", "ticket_id")
+        .first()
+    )
     if duplicate is not None:
-        row.ticket_id, row.message_id = duplicate.ticket_id, key
-        row.ticket_message = duplicate
-        _finish(
-            row, IntakeStatus.IGNORED, f"duplicate of a message on ticket #{duplicate.ticket_id}"
-        )
+        row.ticket_message_id, row.ticket_id = duplicate
+        row.message_id = key
+        _finish(row, IntakeStatus.IGNORED, f"duplicate of a message on ticket #{row.ticket_id}")
         return
 
     match = thread_match(mailbox=mailbox, parsed=parsed, sender=sender.address, tags=tags)
@@ -177,8 +218,11 @@ def _process(row: InboundMessage) -> None:
             for a in (parsed.from_, *parsed.to, *parsed.cc)
             if a is not None and a.address and not _is_ours(a.address, mailbox)
         ]
-        ticket_participants_add(ticket=ticket, people=others)
-    ticket_touch_for_customer_message(ticket=ticket, kind=message.kind)
+        # A ticket made a moment ago has its requester only: no need to read its participants.
+        known = {sender.address} if created else None
+        ticket_participants_add(ticket=ticket, people=others, known=known)
+    if not created:
+        ticket_touch_for_customer_message(ticket=ticket, kind=message.kind)
     # Imported history is old mail: acknowledging it now would surprise every past customer.
     if created and verdict.kind == Kind.HUMAN and row.source != Source.IMPORT:
         acknowledgement_queue(ticket=ticket, trigger=message)

@@ -9,14 +9,16 @@ from caredesk.inbound import process
 
 
 @db_task(priority=10)
-def process_inbound(intake_id: int) -> str:
-    return process.inbound_process(intake_id=intake_id)
+def process_inbound(intake_id: int) -> int:
+    """One job is queued per stored email, but each takes the oldest batch of waiting emails:
+    under load the first jobs do the work in batches and the rest find nothing left."""
+    return len(process.inbound_process_waiting())
 
 
 @db_periodic_task(crontab(minute="*"))
 def process_stuck_inbound() -> int:
     """Safety net: pick up intake rows a crashed worker or a lost queue entry left behind."""
     ids = process.intake_stuck_ids()
-    for intake_id in ids:
-        process.inbound_process(intake_id=intake_id)
+    for start in range(0, len(ids), process.BATCH_SIZE):
+        process.inbound_process_batch(intake_ids=ids[start : start + process.BATCH_SIZE])
     return len(ids)

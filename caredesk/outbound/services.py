@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
+from email.policy import SMTP
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 
 from caredesk.core import clock
 from caredesk.core.text import mask_address
@@ -48,10 +53,33 @@ def outbound_queue(
         in_reply_to=in_reply_to,
         references=" ".join(references or []),
     )
-    from caredesk.outbound.tasks import deliver_outbound
+    pending = _batched.get()
+    if pending is not None:
+        pending.append(email.pk)
+    else:
+        from caredesk.outbound.tasks import deliver_outbound
 
-    transaction.on_commit(lambda: deliver_outbound(email.pk))
+        transaction.on_commit(lambda: deliver_outbound(email.pk))
     return email
+
+
+_batched: ContextVar[list[int] | None] = ContextVar("outbound_batched", default=None)
+
+
+@contextmanager
+def deliveries_batched() -> Iterator[None]:
+    """Within this block (inside a transaction), emails queued are announced to the workers with
+    one job after commit instead of one job each."""
+    token = _batched.set([])
+    try:
+        yield
+        queued = _batched.get()
+    finally:
+        _batched.reset(token)
+    if queued:
+        from caredesk.outbound.tasks import deliver_outbound
+
+        transaction.on_commit(lambda: deliver_outbound(queued[0]))
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -59,31 +87,41 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** (attempts - 1), 6 * 3600))
 
 
-def outbound_deliver(*, outbound_id: int) -> str:
-    """Try to send one queued email now. Returns its status afterwards.
+LEASE = timedelta(minutes=5)
+DELIVERY_BATCH = 50
 
-    The row is claimed by bumping `attempts` and `next_attempt_at` before sending, so a second
-    worker that picks the same id skips it; an email is sent at most once per claim.
+
+def _claim(ids: Sequence[int] | None, limit: int) -> list[OutboundEmail]:
+    """Take queued emails whose time has come, so no other worker sends them meanwhile.
+
+    The claim is a lease: `attempts` goes up and `next_attempt_at` moves 5 minutes ahead, so
+    if this worker dies mid-send the email is tried again after the lease, not lost.
     """
     now = clock.now()
     with transaction.atomic():
-        email = (
+        rows = (
             # of=self: PostgreSQL cannot lock the nullable side (ticket) of an outer join.
             OutboundEmail.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("mailbox", "ticket")
-            .filter(pk=outbound_id, status=DeliveryStatus.QUEUED, next_attempt_at__lte=now)
-            .first()
+            .filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")
         )
-        if email is None:
-            return "skipped"
-        email.attempts += 1
-        # Claim: if this worker dies mid-send, the sweeper retries after the lease.
-        email.next_attempt_at = now + timedelta(minutes=5)
-        email.save(update_fields=["attempts", "next_attempt_at"])
+        emails = list(rows.filter(pk__in=ids) if ids is not None else rows[:limit])
+        if emails:
+            OutboundEmail.objects.filter(pk__in=[e.pk for e in emails]).update(
+                attempts=F("attempts") + 1, next_attempt_at=now + LEASE
+            )
+        for email in emails:
+            email.attempts += 1
+            email.next_attempt_at = now + LEASE
+    return emails
+
+
+def _send(email: OutboundEmail) -> str:
     envelope = Envelope(
         mail_from=compose.bounce_address(email.mailbox, email.bounce_token),
         rcpt_to=tuple(email.to + email.cc),
-        data=compose.build_message(email).as_bytes(),
+        data=compose.build_message(email).as_bytes(policy=SMTP),
     )
     try:
         get_transport().send(envelope)
@@ -96,6 +134,17 @@ def outbound_deliver(*, outbound_id: int) -> str:
         status=DeliveryStatus.SENT, sent_at=clock.now(), last_error=""
     )
     return DeliveryStatus.SENT
+
+
+def outbound_deliver(*, outbound_id: int) -> str:
+    """Try to send one queued email now; its status afterwards ("skipped" if not due or taken)."""
+    emails = _claim([outbound_id], 1)
+    return _send(emails[0]) if emails else "skipped"
+
+
+def outbound_deliver_due(*, limit: int = DELIVERY_BATCH) -> dict[int, str]:
+    """Send up to `limit` queued emails whose time has come, over one kept-open connection."""
+    return {email.pk: _send(email) for email in _claim(None, limit)}
 
 
 def _record_failure(email: OutboundEmail, error: str, *, permanent: bool) -> str:

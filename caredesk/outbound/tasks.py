@@ -9,13 +9,15 @@ from caredesk.outbound import services
 
 
 @db_task(priority=5)
-def deliver_outbound(outbound_id: int) -> str:
-    return services.outbound_deliver(outbound_id=outbound_id)
+def deliver_outbound(outbound_id: int) -> int:
+    """Announced per email (or per batch): sends whatever is due, this email among it."""
+    return len(services.outbound_deliver_due())
 
 
 @db_periodic_task(crontab(minute="*"))
 def deliver_due_outbound() -> int:
-    ids = services.outbound_due_ids()
-    for outbound_id in ids:
-        services.outbound_deliver(outbound_id=outbound_id)
-    return len(ids)
+    """Safety net for retries whose scheduled job was lost."""
+    sent = 0
+    while done := services.outbound_deliver_due():
+        sent += len(done)
+    return sent

@@ -40,6 +40,7 @@ def ticket_create(
     subject: str,
     actor: Agent | None = None,
     follow_up_of: Ticket | None = None,
+    by_customer_email: bool = True,
 ) -> Ticket:
     now = clock.now()
     ticket = Ticket.objects.create(
@@ -48,6 +49,7 @@ def ticket_create(
         subject=normalise_subject(subject)[:500] or "(no subject)",
         created_at=now,
         updated_at=now,
+        last_customer_message_at=now if by_customer_email else None,
     )
     Participant.objects.create(
         ticket=ticket,
@@ -62,25 +64,32 @@ def ticket_create(
     return ticket
 
 
-def ticket_participants_add(*, ticket: Ticket, people: Iterable[tuple[str, str]]) -> None:
-    """Add (address, name) pairs as CC participants, ignoring those already on the ticket."""
-    existing = set(ticket.participants.values_list("address", flat=True))
-    new = {}
+def ticket_participants_add(
+    *, ticket: Ticket, people: Iterable[tuple[str, str]], known: set[str] | None = None
+) -> None:
+    """Add (address, name) pairs as CC participants, ignoring those already on the ticket
+    (`known`, when the caller knows them, saves reading them)."""
+    existing = (
+        known if known is not None else set(ticket.participants.values_list("address", flat=True))
+    )
+    new: dict[str, str] = {}
     for address, name in people:
         address = address.strip().lower()
         if address and address not in existing and address not in new:
             new[address] = name
-    Participant.objects.bulk_create(
-        [Participant(ticket=ticket, address=a, name=n[:200]) for a, n in new.items()],
-        ignore_conflicts=True,
-    )
+    if new:
+        Participant.objects.bulk_create(
+            [Participant(ticket=ticket, address=a, name=n[:200]) for a, n in new.items()],
+            ignore_conflicts=True,
+        )
 
 
 def message_references_store(*, message: Message, refs: Iterable[str]) -> None:
     unique = {r[:500] for r in refs if r}
-    MessageReference.objects.bulk_create(
-        [MessageReference(message=message, ref=r) for r in unique], ignore_conflicts=True
-    )
+    if unique:
+        MessageReference.objects.bulk_create(
+            [MessageReference(message=message, ref=r) for r in unique], ignore_conflicts=True
+        )
 
 
 def ticket_touch_for_customer_message(*, ticket: Ticket, kind: str) -> None:

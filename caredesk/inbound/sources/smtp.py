@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from caredesk.inbound.models import Source
 from caredesk.inbound.receive import inbound_receive
@@ -29,6 +30,7 @@ ADDRESS_CACHE_SECONDS = 5.0
 
 class IntakeHandler:
     def __init__(self, *, threads: int = 4) -> None:
+        self.threads = threads
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="smtp-store")
         self._known: dict[str, int] = {}
         self._known_at = 0.0
@@ -43,6 +45,13 @@ class IntakeHandler:
             self._known = await loop.run_in_executor(self.executor, self._addresses)
             self._known_at = time.monotonic()
         return self._known
+
+    def close(self) -> None:
+        """Close every storage thread's database connection, then the threads."""
+        barrier = threading.Barrier(self.threads)
+        for _ in range(self.threads):
+            self.executor.submit(_close_connections, barrier)
+        self.executor.shutdown(wait=True)
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
@@ -105,7 +114,12 @@ class IntakeController(Controller):
 
     def stop(self, *args: Any, **kwargs: Any) -> None:
         super().stop(*args, **kwargs)
-        self.intake.executor.shutdown(wait=True)
+        self.intake.close()
+
+
+def _close_connections(barrier: threading.Barrier) -> None:
+    connections.close_all()
+    barrier.wait(timeout=10)  # hold this thread so every other thread gets one call too
 
 
 def serve(host: str, port: int) -> None:
