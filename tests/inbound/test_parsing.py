@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from caredesk.inbound import parsing
+from caredesk.inbound import _parts
 from caredesk.inbound.parsing import parse_email
 from caredesk.inbound.types import Address, BounceReport, ParsedEmail
 
@@ -570,7 +570,7 @@ def test_salvage_when_the_mime_parser_fails(monkeypatch: pytest.MonkeyPatch) -> 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(parsing.PARSER, "parsebytes", explode)
+    monkeypatch.setattr(_parts.PARSER, "parsebytes", explode)
     p = parse_email(
         b"Subject: still here\nMessage-ID: <s@example.org>\nFrom: a@example.org\n\nbody"
     )
@@ -586,3 +586,131 @@ def test_degenerate_input(raw: bytes) -> None:
     p = parse_email(raw)
     assert isinstance(p, ParsedEmail)
     assert p.message_id == "" and p.from_ is None
+
+
+def test_dsn_with_returned_headers_only_and_mixed_actions() -> None:
+    """Exchange-style: text/rfc822-headers instead of the whole message, one recipient only
+    delayed. Only the failed one counts."""
+    raw = b"""From: postmaster@example.org
+To: support@example.com
+Subject: Undeliverable: [#9] Your refund
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type="delivery-status"; boundary="r"
+
+--r
+Content-Type: text/plain; charset=us-ascii
+
+Delivery has failed to these recipients or groups.
+--r
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns;mail.example.org
+
+Original-Recipient: rfc822;slow@example.org
+Final-Recipient: rfc822;slow@example.org
+Action: delayed
+Status: 4.4.7
+
+Final-Recipient: RFC822; <Gone@Example.org>
+Action: failed
+Status: 5.2.2
+Diagnostic-Code: smtp;552 5.2.2 mailbox full
+--r
+Content-Type: text/rfc822-headers
+
+From: Caredesk Support <support@example.com>
+Message-ID: <caredesk.9.ff00aa@example.com>
+Subject: [#9] Your refund
+
+--r--
+"""
+    p = parse_email(raw)
+    assert p.bounce == BounceReport(
+        original_message_id="caredesk.9.ff00aa@example.com",
+        recipients=("gone@example.org",),
+        status="5.2.2",
+        diagnostic="552 5.2.2 mailbox full",
+        permanent=True,
+    )
+    assert [a.filename for a in p.attachments] == ["attachment-1.txt"]
+
+
+def test_delayed_only_report_is_not_permanent() -> None:
+    raw = b"""From: MAILER-DAEMON@mx.example.com
+Subject: Delayed Mail (still being retried)
+Content-Type: multipart/report; report-type=delivery-status; boundary=d
+
+--d
+Content-Type: text/plain
+
+Still trying.
+--d
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.com
+
+Final-Recipient: rfc822; slow@example.org
+Action: delayed
+Status: 4.4.1
+--d--
+"""
+    bounce = parse_email(raw).bounce
+    assert bounce is not None
+    assert (bounce.recipients, bounce.status, bounce.permanent) == (
+        ("slow@example.org",),
+        "4.4.1",
+        False,
+    )
+
+
+def test_old_exim_plain_text_bounce() -> None:
+    raw = b"""Return-path: <>
+From: Mail Delivery System <Mailer-Daemon@mx.example.net>
+To: support@example.com
+Subject: Mail delivery failed: returning message to sender
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  nobody@example.net
+    SMTP error from remote mail server after RCPT TO:<nobody@example.net>:
+    550 5.1.1 No such user here
+
+------ This is a copy of the message, including all the headers. ------
+
+Return-path: <support@example.com>
+Received: from app.example.com ([192.0.2.10])
+From: Caredesk Support <support@example.com>
+Message-Id: <caredesk.77.0b0b0b@example.com>
+Subject: Re: [#77] Login
+
+Hello again.
+"""
+    assert parse_email(raw).bounce == BounceReport(
+        original_message_id="caredesk.77.0b0b0b@example.com",
+        recipients=("nobody@example.net",),
+        status="5.1.1",
+        diagnostic="SMTP error from remote mail server after RCPT TO:<nobody@example.net>:",
+        permanent=True,
+    )
+
+
+def test_a_person_writing_from_postmaster_is_no_bounce() -> None:
+    raw = b"From: postmaster@example.org\nSubject: Question about DNS\n\nHello <x@example.org>\n"
+    assert parse_email(raw).bounce is None
+
+
+def test_inline_data_images_stay_but_data_links_go() -> None:
+    raw = (
+        b"Subject: x\nContent-Type: text/html\n\n"
+        b'<p><img src="data:image/png;base64,iVBORw0KGgo=" alt="chart">'
+        b'<a href="data:text/html,<script>alert(1)</script>">open</a>'
+        b'<img src="data:text/html;base64,PHNjcmlwdD4=">'
+        b'<a href="mailto:help@example.com">mail us</a></p>'
+    )
+    html = parse_email(raw).html
+    assert '<img src="data:image/png;base64,iVBORw0KGgo=" alt="chart">' in html
+    assert "data:text/html" not in html
+    assert 'href="mailto:help@example.com"' in html
