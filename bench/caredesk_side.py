@@ -295,7 +295,9 @@ class Deployment:
                 self._flush_redis()
             except Exception as exc:
                 problems.append(f"Redis keys of {self.huey_name}: {exc}")
-        if self.db_name:
+        if self.db_name and keep_home:
+            self.log(f"kept the database {self.db_name}: DROP DATABASE it when done")
+        elif self.db_name:
             try:
                 self._pg_admin(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
             except Exception as exc:

@@ -86,7 +86,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="an existing venv with django-helpdesk 2.6.1 (default: make one in a temp dir)",
     )
     p.add_argument("--profile", type=Path, help="py-spy record the caredesk processes into DIR")
-    p.add_argument("--keep", action="store_true", help="keep caredesk home folders (debugging)")
+    p.add_argument(
+        "--keep", action="store_true", help="keep caredesk's home folders and databases (debugging)"
+    )
     args = p.parse_args(argv)
     if args.messages < 1 or args.rate <= 0 or args.duration <= 0 or args.clients < 1:
         p.error("--messages, --rate, --duration and --clients must be positive")

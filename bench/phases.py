@@ -292,7 +292,10 @@ def throughput(
         "smtp_accept_msgs_per_s": round(len(result.sent_at) / max(1e-9, sent_at - started), 1),
         "intake_status": counts,
         "acks_expected": len(new_ids),
-        "acks_received": len(acks),
+        "acks_received": relay.count_auto_replies(),
+        # An acknowledgement answers the email that opened the ticket: when a follow-up is
+        # processed before the first email of its conversation, the follow-up opens it.
+        "acks_answering_first_email": len(acks),
         "seconds_to_outbox_empty": round(drained_at - started, 2) if drained else None,
         "outbox_status": deployment.outbound_counts(),
         "clients": clients,

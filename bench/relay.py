@@ -99,6 +99,10 @@ class RelaySink:
         with self.sink.lock:
             return {m: self.sink.by_parent[m] for m in message_ids if m in self.sink.by_parent}
 
+    def count_auto_replies(self) -> int:
+        with self.sink.lock:
+            return sum(1 for r in self.sink.received if r.auto_submitted.startswith("auto-"))
+
     def reset(self) -> None:
         with self.sink.lock:
             self.sink.received.clear()
