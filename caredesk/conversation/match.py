@@ -123,18 +123,21 @@ def _tickets_by_references(mailbox: Mailbox, parsed: ParsedEmail) -> list[Ticket
     ticket_ids: set[int] = set()
     if ids:
         ticket_ids.update(
-            Message.objects.filter(mailbox=mailbox, message_id__in=ids).values_list(
-                "ticket_id", flat=True
-            )
+            Message.objects.filter(mailbox=mailbox, message_id__in=ids)
+            .order_by()
+            .values_list("ticket_id", flat=True)
         )
     # Messages that point at the same ids (siblings), or at this very email (replies to it that
-    # arrived first).
+    # arrived first). Looked up by the reference alone, so the query follows the `ref` index
+    # whatever the planner knows; the mailbox is checked on the few rows found.
     pointed = [*ids, parsed.message_id[:500]] if parsed.message_id else ids
     if pointed:
         ticket_ids.update(
-            MessageReference.objects.filter(message__mailbox=mailbox, ref__in=pointed).values_list(
-                "message__ticket_id", flat=True
-            )
+            ticket_id
+            for ticket_id, mailbox_id in MessageReference.objects.filter(ref__in=pointed)
+            .order_by()
+            .values_list("message__ticket_id", "message__mailbox_id")
+            if mailbox_id == mailbox.pk
         )
     if not ticket_ids:
         return []

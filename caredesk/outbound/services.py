@@ -7,7 +7,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
-from email.policy import SMTP
 
 from django.conf import settings
 from django.db import transaction
@@ -121,7 +120,7 @@ def _send(email: OutboundEmail) -> str:
     envelope = Envelope(
         mail_from=compose.bounce_address(email.mailbox, email.bounce_token),
         rcpt_to=tuple(email.to + email.cc),
-        data=compose.build_message(email).as_bytes(policy=SMTP),
+        data=compose.message_bytes(email),
     )
     try:
         get_transport().send(envelope)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from caredesk.inbound.models import InboundMessage, IntakeStatus, Source
 from caredesk.inbound.services import intake_reprocess
-from caredesk.outbound.compose import build_message
+from caredesk.outbound.compose import message_bytes
 from caredesk.outbound.models import OutboundEmail
 from caredesk.tickets.models import Message, MessageKind, Status, Ticket
 from tests.conftest import deliver
@@ -37,7 +40,7 @@ def test_new_email_becomes_ticket_with_customer_and_acknowledgement(mailbox):
     assert f"[#{ticket.pk}]" in ack.subject and "Charged twice" in ack.subject
     assert f"#{ticket.pk}" in ack.text and "Hello Jöns Müller" in ack.text
     assert "within 24 hours" in ack.text
-    built = build_message(ack)
+    built = email.message_from_bytes(message_bytes(ack), policy=email.policy.default)
     assert built["Auto-Submitted"] == "auto-replied"
     assert built["In-Reply-To"] == f"<{mid(raw)}>"
     assert f"support+{ticket.reply_token}@example.com" in built["Reply-To"]

@@ -8,6 +8,7 @@ import pytest
 
 from caredesk.inbound.models import InboundMessage, IntakeStatus
 from caredesk.tickets.models import Ticket
+from tests.conftest import wait_until
 from tests.mail import make_email, mid
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,6 +28,7 @@ def test_email_over_smtp_becomes_ticket_and_acknowledgement_reaches_relay(
     assert row.source == "smtp"
     (ack,) = relay.wait_for(1)
     assert ack.message["In-Reply-To"] == f"<{mid(raw)}>"
+    assert wait_until(lambda: Ticket.objects.exists())
     ticket = Ticket.objects.get()
     assert ticket.subject == "Refund please"
     row.refresh_from_db()
@@ -97,5 +99,6 @@ def test_eight_bit_and_smtputf8_mail_is_stored_byte_for_byte(mailbox, smtp_intak
         client.sendmail("zoë@example.net", ["support@example.com"], raw, mail_options=["SMTPUTF8"])
     row = InboundMessage.objects.get()
     assert bytes(row.raw).replace(b"\r\n", b"\n") == raw.replace(b"\r\n", b"\n")
+    assert wait_until(lambda: InboundMessage.objects.get().ticket_id is not None)
     row.refresh_from_db()
     assert row.ticket.subject == "Überweisung fehlgeschlagen"

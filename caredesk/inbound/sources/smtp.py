@@ -26,6 +26,7 @@ from caredesk.mailboxes.selectors import mailbox_addresses, recipient_resolve
 log = logging.getLogger(__name__)
 
 ADDRESS_CACHE_SECONDS = 5.0
+NOTIFY_SECONDS = 0.02
 
 
 class IntakeHandler:
@@ -34,6 +35,7 @@ class IntakeHandler:
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="smtp-store")
         self._known: dict[str, int] = {}
         self._known_at = 0.0
+        self._notify_pending = False
 
     def _addresses(self) -> dict[str, int]:
         close_old_connections()
@@ -66,9 +68,8 @@ class IntakeHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    def _store(self, raw: bytes, envelope: Envelope) -> list[int]:
+    def _store(self, raw: bytes, envelope: Envelope, known: dict[str, int]) -> list[int]:
         close_old_connections()
-        known = mailbox_addresses()
         by_mailbox: dict[int, list[str]] = {}
         for rcpt in envelope.rcpt_tos:
             recipient = recipient_resolve(rcpt, known)
@@ -82,6 +83,7 @@ class IntakeHandler:
                 source=Source.SMTP,
                 envelope_from=envelope.mail_from or "",
                 envelope_to=rcpts,
+                process=False,  # announced in bulk by _notify_soon
             ).pk
             for mailbox_id, rcpts in by_mailbox.items()
         ]
@@ -92,11 +94,38 @@ class IntakeHandler:
             raw = raw.encode("utf-8", "surrogateescape")
         loop = asyncio.get_running_loop()
         try:
-            ids = await loop.run_in_executor(self.executor, self._store, raw, envelope)
+            known = await self._mailboxes()
+            ids = await loop.run_in_executor(self.executor, self._store, raw, envelope, known)
         except Exception:
             log.exception("could not store an incoming email; asked the sender to retry")
             return "451 4.3.0 Could not store the message now, please try again later"
+        self._notify_soon(loop)
         return f"250 2.0.0 Accepted as {','.join(str(i) for i in ids)}"
+
+    def _notify_soon(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Tell the workers there is mail, at most once per NOTIFY_SECONDS.
+
+        A worker job processes every email waiting when it runs, so one announcement covers a
+        burst. The announcement always comes after the last email of a burst was committed, so
+        none is left waiting (and the workers' periodic sweep is there besides).
+        """
+        if self._notify_pending:
+            return
+        self._notify_pending = True
+        loop.call_later(NOTIFY_SECONDS, self._notify, loop)
+
+    def _notify(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._notify_pending = False
+        loop.run_in_executor(self.executor, _announce)
+
+
+def _announce() -> None:
+    from caredesk.inbound.tasks import process_inbound
+
+    try:
+        process_inbound(0)
+    except Exception:  # the queue is down: the workers' periodic sweep finds the mail
+        log.exception("could not announce new mail to the workers")
 
 
 class IntakeController(Controller):
