@@ -163,6 +163,6 @@ LOGGING = {
             "handlers": ["console"],
             "level": env.get("HUEY_LOG_LEVEL", "WARNING"),
             "propagate": False,
-        }
+        },
     },
 }
