@@ -59,7 +59,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--sqlite-worker-processes", type=int, default=1, help="worker processes on SQLite"
     )
     p.add_argument(
-        "--pg-workers", type=int, default=4, help="worker threads per process on PostgreSQL"
+        "--pg-workers", type=int, default=2, help="worker threads per process on PostgreSQL"
     )
     p.add_argument(
         "--pg-worker-processes", type=int, default=2, help="worker processes on PostgreSQL"
