@@ -20,10 +20,10 @@ from django.db import connection
 from caredesk.inbound.types import ParsedEmail
 from caredesk.mailboxes.models import Mailbox
 from caredesk.mailboxes.selectors import split_address
+from caredesk.outbound.compose import BOUNCE_TAG_PREFIX
 from caredesk.tickets.models import Message, MessageReference, Participant, Ticket
 
 SUBJECT_TAG = re.compile(r"\[#(\d{1,12})\]")
-BOUNCE_TAG_PREFIX = "b-"
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from caredesk.core.text import mask_address
 from caredesk.customers.services import customer_address_flag_bounced
 from caredesk.inbound.types import ParsedEmail
+from caredesk.outbound.compose import BOUNCE_TAG_PREFIX
 from caredesk.outbound.models import DeliveryStatus, OutboundEmail
 
 log = logging.getLogger(__name__)
-
-BOUNCE_TAG_PREFIX = "b-"
 
 
 @dataclass(frozen=True)

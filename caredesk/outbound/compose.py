@@ -23,9 +23,13 @@ def reply_address(mailbox: Mailbox, reply_token: str) -> str:
     return mailbox.tagged_address(reply_token)
 
 
+# Bounces come back to `support+b-<token>@domain`; the prefix tells them from reply tokens.
+BOUNCE_TAG_PREFIX = "b-"
+
+
 def bounce_address(mailbox: Mailbox, bounce_token: str) -> str:
-    """The envelope sender: bounces come back to `support+b-<token>@domain`."""
-    return mailbox.tagged_address(f"b-{bounce_token}")
+    """The envelope sender of our outgoing mail, where bounces come back to."""
+    return mailbox.tagged_address(f"{BOUNCE_TAG_PREFIX}{bounce_token}")
 
 
 # Quoted-printable keeps mostly-ASCII text readable in any mail client's "show source".

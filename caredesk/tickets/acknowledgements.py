@@ -8,10 +8,9 @@ from datetime import timedelta
 from django.conf import settings
 
 from caredesk.core import clock
-from caredesk.outbound.compose import new_message_id
 from caredesk.outbound.models import OutboundEmail
-from caredesk.outbound.services import outbound_queue
-from caredesk.tickets.models import Message, MessageKind, Ticket
+from caredesk.tickets.models import Message, Ticket
+from caredesk.tickets.outgoing import OutgoingEmail, ticket_email_send
 from caredesk.tickets.services import ticket_event_record
 
 # Local parts of addresses that no person reads: answering them only feeds another robot.
@@ -60,35 +59,20 @@ def acknowledgement_queue(*, ticket: Ticket, trigger: Message) -> OutboundEmail 
             ticket=ticket, kind="acknowledgement_skipped", why="unattended address or rate limit"
         )
         return None
-    message_id = new_message_id(mailbox=mailbox, ticket_id=ticket.pk)
-    subject = f"Re: {ticket.subject} [{ticket.reference}]"
     text = acknowledgement_text(
         ticket=ticket, name=trigger.from_name, hours=mailbox.first_response_hours
     )
-    references = [*trigger.references.split(), trigger.message_id or ""]
-    message = Message.objects.create(
+    message = ticket_email_send(
         ticket=ticket,
-        mailbox=mailbox,
-        kind=MessageKind.ACKNOWLEDGEMENT,
-        from_address=mailbox.address,
-        from_name=mailbox.name,
-        to=[address],
-        subject=subject,
-        text=text,
-        new_text=text,
-        message_id=message_id,
-        in_reply_to=trigger.message_id or "",
-        references=" ".join(r for r in references if r),
+        email=OutgoingEmail(
+            kind=OutboundEmail.Kind.ACKNOWLEDGEMENT,
+            to=[address],
+            subject=f"Re: {ticket.subject} [{ticket.reference}]",
+            text=text,
+            new_text=text,
+            from_name=mailbox.name,
+            in_reply_to=trigger.message_id or "",
+            references=[*trigger.references.split(), trigger.message_id or ""],
+        ),
     )
-    return outbound_queue(
-        mailbox=mailbox,
-        ticket=ticket,
-        kind=OutboundEmail.Kind.ACKNOWLEDGEMENT,
-        to=[address],
-        subject=subject,
-        text=text,
-        message_id=message_id,
-        in_reply_to=trigger.message_id or "",
-        references=[r for r in references if r],
-        message=message,
-    )
+    return message.outbound

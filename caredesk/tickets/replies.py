@@ -10,10 +10,9 @@ from caredesk.accounts.models import Agent
 from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest
 from caredesk.core.text import normalise_subject
-from caredesk.outbound.compose import new_message_id
 from caredesk.outbound.models import OutboundEmail
-from caredesk.outbound.services import outbound_queue
 from caredesk.tickets.models import INBOUND_KINDS, Message, MessageKind, Participant, Ticket
+from caredesk.tickets.outgoing import OutgoingEmail, ticket_email_send
 from caredesk.tickets.services import (
     clean_text,
     ensure_not_merged,
@@ -68,39 +67,21 @@ def ticket_reply(
         raise InvalidRequest("this ticket has no customer address to reply to")
     all_cc = [a for a, role in participants if role == Participant.Role.CC and a not in to]
     all_cc += [a for a in cc if a not in all_cc and a not in to]
-    mailbox = ticket.mailbox
     in_reply_to, references = _thread_headers(ticket)
-    message_id = new_message_id(mailbox=mailbox, ticket_id=ticket.pk)
-    subject = f"Re: {normalise_subject(ticket.subject)} [{ticket.reference}]"
-    body = f"{text}\n\n-- \n{author.signature}" if author.signature.strip() else text
-    message = Message.objects.create(
+    message = ticket_email_send(
         ticket=ticket,
-        mailbox=mailbox,
-        kind=MessageKind.REPLY,
-        author=author,
-        from_address=mailbox.address,
-        from_name=author.name,
-        to=to,
-        cc=all_cc,
-        subject=subject,
-        text=body,
-        new_text=text,
-        message_id=message_id,
-        in_reply_to=in_reply_to,
-        references=" ".join(references),
-    )
-    outbound_queue(
-        mailbox=mailbox,
-        ticket=ticket,
-        kind=OutboundEmail.Kind.REPLY,
-        to=to,
-        cc=all_cc,
-        subject=subject,
-        text=body,
-        message_id=message_id,
-        in_reply_to=in_reply_to,
-        references=references,
-        message=message,
+        email=OutgoingEmail(
+            kind=OutboundEmail.Kind.REPLY,
+            to=to,
+            cc=all_cc,
+            subject=f"Re: {normalise_subject(ticket.subject)} [{ticket.reference}]",
+            text=f"{text}\n\n-- \n{author.signature}" if author.signature.strip() else text,
+            new_text=text,
+            from_name=author.name,
+            author=author,
+            in_reply_to=in_reply_to,
+            references=references,
+        ),
     )
     if cc:
         ticket_participants_add(ticket=ticket, people=[(a, "") for a in cc])

@@ -1,0 +1,69 @@
+"""An email we send on a ticket: its entry in the conversation and its outbox row, together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from caredesk.accounts.models import Agent
+from caredesk.outbound.compose import new_message_id
+from caredesk.outbound.models import OutboundEmail
+from caredesk.outbound.services import outbound_queue
+from caredesk.tickets.models import Message, MessageKind, Ticket
+
+# The conversation entry's kind for each kind of outgoing email.
+ENTRY_KIND: dict[str, str] = {
+    OutboundEmail.Kind.REPLY: MessageKind.REPLY,
+    OutboundEmail.Kind.ACKNOWLEDGEMENT: MessageKind.ACKNOWLEDGEMENT,
+}
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    kind: str  # an OutboundEmail.Kind
+    to: list[str]
+    subject: str
+    text: str  # the whole body as sent, signature included
+    new_text: str  # what the author wrote, for the timeline
+    from_name: str
+    cc: list[str] = field(default_factory=list)
+    in_reply_to: str = ""
+    references: list[str] = field(default_factory=list)
+    author: Agent | None = None
+
+
+def ticket_email_send(*, ticket: Ticket, email: OutgoingEmail) -> Message:
+    """Record `email` in the ticket's conversation and queue it for delivery, in the caller's
+    transaction; both share one Message-ID, so a reply to it threads back here."""
+    mailbox = ticket.mailbox
+    message_id = new_message_id(mailbox=mailbox, ticket_id=ticket.pk)
+    references = [r for r in email.references if r]
+    message = Message.objects.create(
+        ticket=ticket,
+        mailbox=mailbox,
+        kind=ENTRY_KIND[email.kind],
+        author=email.author,
+        from_address=mailbox.address,
+        from_name=email.from_name,
+        to=email.to,
+        cc=email.cc,
+        subject=email.subject,
+        text=email.text,
+        new_text=email.new_text,
+        message_id=message_id,
+        in_reply_to=email.in_reply_to,
+        references=" ".join(references),
+    )
+    outbound_queue(
+        mailbox=mailbox,
+        ticket=ticket,
+        kind=email.kind,
+        to=email.to,
+        cc=email.cc,
+        subject=email.subject,
+        text=email.text,
+        message_id=message_id,
+        in_reply_to=email.in_reply_to,
+        references=references,
+        message=message,
+    )
+    return message
