@@ -71,7 +71,6 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so two processes never both read
     # "no such ticket yet" and then both create one; WAL lets readers work during a write.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
@@ -115,6 +114,7 @@ if REDIS_URL:
         "name": env.get("HUEY_NAME", "caredesk"),
         "url": REDIS_URL,
         "immediate": HUEY_IMMEDIATE,
+        "results": False,  # jobs report through the database; nobody reads queue results
         "utc": True,
         "consumer": {"workers": env.get_int("WORKERS", 4), "worker_type": "thread"},
     }
@@ -124,6 +124,7 @@ else:
         "name": "caredesk",
         "filename": str(HOME / "queue.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
+        "results": False,
         "utc": True,
         "consumer": {
             "workers": env.get_int("WORKERS", 2),
