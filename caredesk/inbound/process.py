@@ -1,7 +1,8 @@
 """From a stored intake row to a ticket: parse, classify, thread, record, acknowledge.
 
-Runs in one transaction per email, so a worker that dies half-way leaves nothing behind and the
-row is simply processed again. Safe to call twice for the same row, or from two workers at once.
+Runs in a transaction (a batch of emails, each in its own savepoint), so a worker that dies
+half-way leaves nothing behind and the rows are simply processed again. Safe to call twice for
+the same row, or from two workers at once.
 """
 
 from __future__ import annotations
