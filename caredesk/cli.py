@@ -183,10 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
         "retries. Files, --mbox and --maildir import history with a progress bar; imported "
         "mail is not acknowledged.",
     )
-    p.add_argument("--mailbox", required=True, metavar="ADDRESS")
-    p.add_argument("files", nargs="*", type=Path, metavar="FILE.eml")
-    p.add_argument("--mbox", type=Path, metavar="FILE")
-    p.add_argument("--maildir", type=Path, metavar="DIR")
+    p.add_argument(
+        "--mailbox", required=True, metavar="ADDRESS", help="the support address it was sent to"
+    )
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE.eml", help=".eml files to import")
+    p.add_argument("--mbox", type=Path, metavar="FILE", help="import every email of an mbox file")
+    p.add_argument("--maildir", type=Path, metavar="DIR", help="import every email of a Maildir")
     p.add_argument("--sender", default="", help="envelope sender (from the MTA)")
     p.add_argument("--recipient", default="", help="envelope recipient (from the MTA)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")

@@ -11,8 +11,9 @@ from caredesk.core.models import TimestampedModel
 
 
 def new_reply_token() -> str:
-    # 20 base32-ish characters (~100 bits): unguessable, and safe in an address local part.
-    return secrets.token_hex(10)
+    # 24 hex characters, 96 random bits: unguessable, and safe in an address local part
+    # (support+<token>@ stays well under the 64-character limit).
+    return secrets.token_hex(12)
 
 
 class Status(models.TextChoices):
