@@ -102,3 +102,25 @@ def test_eight_bit_and_smtputf8_mail_is_stored_byte_for_byte(mailbox, smtp_intak
     assert wait_until(lambda: InboundMessage.objects.get().ticket_id is not None)
     row.refresh_from_db()
     assert row.ticket.subject == "Überweisung fehlgeschlagen"
+
+
+def test_large_attachment_over_smtp_is_stored_whole(mailbox, smtp_intake):
+    from email.message import EmailMessage
+
+    from caredesk.tickets.models import Attachment
+
+    payload = bytes(range(256)) * (20 * 1024)  # 5 MiB, every byte value
+    msg = EmailMessage()
+    msg["From"] = "Jane <jane@example.net>"
+    msg["To"] = "support@example.com"
+    msg["Subject"] = "Screen recording of the bug"
+    msg["Message-ID"] = "<big-1@example.net>"
+    msg.set_content("The recording is attached.")
+    msg.add_attachment(payload, maintype="video", subtype="mp4", filename="recording.mp4")
+    with smtplib.SMTP(*smtp_intake) as client:
+        client.send_message(msg)
+    assert wait_until(lambda: Attachment.objects.exists(), timeout=30)
+    attachment = Attachment.objects.get()
+    assert (attachment.filename, attachment.content_type) == ("recording.mp4", "video/mp4")
+    assert attachment.size == len(payload)
+    assert attachment.file.read() == payload
