@@ -23,7 +23,7 @@ from caredesk.conversation.match import (
     thread_match,
 )
 from caredesk.core import clock
-from caredesk.customers.services import customer_for_address
+from caredesk.customers.services import customer_find_or_create
 from caredesk.inbound.classify import classify
 from caredesk.inbound.models import InboundMessage, IntakeStatus, Source
 from caredesk.inbound.parsing import parse_email
@@ -88,6 +88,7 @@ def inbound_process_batch(
             lock_conversation([key for row in rows for key in _lock_keys(row, parsed[row.pk])])
             with deliveries_batched():
                 done = {row.pk: _process_one(row, parsed[row.pk]) for row in rows}
+            InboundMessage.objects.bulk_update(rows, FINISHED_FIELDS)
             return done
     except (OperationalError, InterfaceError):
         # The database hiccuped: nothing was written; the rows stay "received" and are retried.
@@ -124,22 +125,23 @@ def _process_one(row: InboundMessage, parsed: ParsedEmail) -> str:
     return row.status
 
 
+FINISHED_FIELDS = [
+    "status",
+    "status_reason",
+    "processed_at",
+    "attempts",
+    "message_id",
+    "ticket",
+    "ticket_message",
+]
+
+
 def _finish(row: InboundMessage, status: str, reason: str = "") -> None:
+    """Set the row's outcome; the batch writes all its rows' outcomes in one statement."""
     row.status = status
     row.status_reason = reason[:500]
     row.processed_at = clock.now()
     row.attempts += 1
-    row.save(
-        update_fields=[
-            "status",
-            "status_reason",
-            "processed_at",
-            "attempts",
-            "message_id",
-            "ticket",
-            "ticket_message",
-        ]
-    )
 
 
 def _sender(parsed: ParsedEmail, row: InboundMessage) -> Address | None:
@@ -189,9 +191,10 @@ def _process(row: InboundMessage, parsed: ParsedEmail) -> None:
     ticket = match.ticket
     is_auto = verdict.kind == Kind.AUTO_REPLY
     created = False
+    first_contact = False
     if ticket is not None and ticket.status == Status.CLOSED and not is_auto:
         # A customer writing on a closed ticket starts a follow-up, as agents expect.
-        ticket = _new_ticket(mailbox, parsed, sender, follow_up_of=ticket)
+        ticket, first_contact = _new_ticket(mailbox, parsed, sender, follow_up_of=ticket)
         created = True
     elif ticket is None:
         if is_auto:
@@ -199,7 +202,7 @@ def _process(row: InboundMessage, parsed: ParsedEmail) -> None:
                 row, IntakeStatus.IGNORED, f"automatic reply to no known ticket ({verdict.reason})"
             )
             return
-        ticket = _new_ticket(mailbox, parsed, sender, follow_up_of=None)
+        ticket, first_contact = _new_ticket(mailbox, parsed, sender, follow_up_of=None)
         created = True
     for stray in match.strays:
         ticket_merge(source=stray, target=ticket, actor=None, reason="same email conversation")
@@ -226,7 +229,7 @@ def _process(row: InboundMessage, parsed: ParsedEmail) -> None:
         ticket_touch_for_customer_message(ticket=ticket, kind=message.kind)
     # Imported history is old mail: acknowledging it now would surprise every past customer.
     if created and verdict.kind == Kind.HUMAN and row.source != Source.IMPORT:
-        acknowledgement_queue(ticket=ticket, trigger=message)
+        acknowledgement_queue(ticket=ticket, trigger=message, first_contact=first_contact)
     row.ticket, row.ticket_message = ticket, message
     _finish(
         row, IntakeStatus.PROCESSED, f"{'new ticket' if created else 'joined via ' + match.via}"
@@ -240,9 +243,10 @@ def _is_ours(address: str, mailbox: Mailbox) -> bool:
 
 def _new_ticket(
     mailbox: Mailbox, parsed: ParsedEmail, sender: Address, *, follow_up_of: Ticket | None
-) -> Ticket:
-    customer = customer_for_address(address=sender.address, name=sender.name)
-    return ticket_create(
+) -> tuple[Ticket, bool]:
+    """The new ticket, and whether its sender's address was new to us."""
+    customer, first_contact = customer_find_or_create(address=sender.address, name=sender.name)
+    ticket = ticket_create(
         mailbox=mailbox,
         customer=customer,
         requester_address=sender.address,
@@ -250,6 +254,7 @@ def _new_ticket(
         subject=parsed.subject,
         follow_up_of=follow_up_of,
     )
+    return ticket, first_contact
 
 
 def intake_stuck_ids(*, limit: int = 500) -> list[int]:

@@ -20,11 +20,16 @@ UNATTENDED = re.compile(
 )
 
 
-def acknowledgement_allowed(*, address: str) -> bool:
+def acknowledgement_allowed(*, address: str, first_contact: bool = False) -> bool:
     """No acknowledgement to unattended addresses, and at most CAREDESK_ACK_LIMIT_PER_HOUR to
-    one address an hour, so two automatic responders can never keep answering each other."""
+    one address an hour, so two automatic responders can never keep answering each other.
+
+    `first_contact`: the address was new to us a moment ago, so nothing can have gone to it.
+    """
     if UNATTENDED.match(address.partition("@")[0]):
         return False
+    if first_contact:
+        return True
     since = clock.now() - timedelta(hours=1)
     sent = OutboundEmail.objects.filter(
         kind=OutboundEmail.Kind.ACKNOWLEDGEMENT, recipient=address, created_at__gte=since
@@ -48,13 +53,15 @@ def acknowledgement_text(*, ticket: Ticket, name: str, hours: int) -> str:
     )
 
 
-def acknowledgement_queue(*, ticket: Ticket, trigger: Message) -> OutboundEmail | None:
+def acknowledgement_queue(
+    *, ticket: Ticket, trigger: Message, first_contact: bool = False
+) -> OutboundEmail | None:
     """Queue the acknowledgement of `trigger`, the customer's first message on a new ticket."""
     mailbox = ticket.mailbox
     address = trigger.from_address
     if not mailbox.acknowledge or not address:
         return None
-    if not acknowledgement_allowed(address=address):
+    if not acknowledgement_allowed(address=address, first_contact=first_contact):
         ticket_event_record(
             ticket=ticket, kind="acknowledgement_skipped", why="unattended address or rate limit"
         )

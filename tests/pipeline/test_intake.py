@@ -162,3 +162,42 @@ def test_arbitrary_bytes_are_always_stored_and_never_crash_intake(mailbox, raw):
     stored = InboundMessage.objects.get(pk=row.pk)
     assert bytes(stored.raw) == raw
     assert stored.status in (IntakeStatus.PROCESSED, IntakeStatus.IGNORED)
+
+
+def test_one_failing_email_in_a_batch_is_quarantined_alone(mailbox, monkeypatch):
+    import caredesk.inbound.process as process
+    from caredesk.inbound.receive import inbound_receive
+
+    real = process.message_record_inbound
+
+    def flaky(**kwargs):  # type: ignore[no-untyped-def]
+        if kwargs["parsed"].subject == "poison":
+            raise RuntimeError("storage hiccup for this one email")
+        return real(**kwargs)
+
+    monkeypatch.setattr(process, "message_record_inbound", flaky)
+    subjects = ["first", "poison", "third"]
+    rows = [
+        inbound_receive(
+            raw=make_email(subject=s, sender=f"{s}@example.net"),
+            mailbox_id=mailbox.pk,
+            source=Source.SMTP,
+            process=False,
+        )
+        for s in subjects
+    ]
+    done = process.inbound_process_waiting()
+    assert list(done.values()) == ["processed", "quarantined", "processed"]
+    poisoned = InboundMessage.objects.get(pk=rows[1].pk)
+    assert "storage hiccup" in poisoned.status_reason
+    assert poisoned.ticket_id is None
+    # Its half-made ticket and customer were rolled back with its savepoint.
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["first", "third"]
+    assert OutboundEmail.objects.count() == 2
+
+    # Once the cause is gone, reprocessing the stored bytes finishes the job.
+    monkeypatch.setattr(process, "message_record_inbound", real)
+    assert intake_reprocess(ids=[rows[1].pk], quarantined=False) == [
+        (rows[1].pk, IntakeStatus.PROCESSED)
+    ]
+    assert Ticket.objects.count() == 3
