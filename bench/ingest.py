@@ -182,16 +182,21 @@ def run_database(
     figures: dict[str, Any] = {"setup": config.describe()}
     warm = corpus_mod.CorpusBuilder(args.seed + 7, tag="warm")
 
+    def start_deployment(stack: ExitStack, run_name: str) -> Deployment:
+        """A fresh deployment, running and warmed up, stopped when `stack` closes."""
+        deployment = Deployment(config, relay_url=relay.url, log=log)
+        stack.callback(deployment.close, keep_home=args.keep)
+        log(f"{database}: {run_name} run, home {deployment.home}")
+        deployment.prepare()
+        deployment.start()
+        # The relay outlives deployments: forget what earlier runs sent to it.
+        relay.reset()
+        phases.warm_up(deployment, relay, warm.new_conversation(), log)
+        return deployment
+
     if not args.skip_throughput:
         with ExitStack() as stack:
-            deployment = Deployment(config, relay_url=relay.url, log=log)
-            stack.callback(deployment.close, keep_home=args.keep)
-            log(f"{database}: throughput run, home {deployment.home}")
-            deployment.prepare()
-            deployment.start()
-            # The relay outlives deployments: forget what earlier runs sent to it.
-            relay.reset()
-            phases.warm_up(deployment, relay, warm.new_conversation(), log)
+            deployment = start_deployment(stack, "throughput")
             profiler = Profiler(args.profile, database) if args.profile else None
             if profiler is not None:
                 stack.callback(profiler.stop)
@@ -217,14 +222,7 @@ def run_database(
 
     if not args.skip_latency:
         with ExitStack() as stack:
-            deployment = Deployment(config, relay_url=relay.url, log=log)
-            stack.callback(deployment.close, keep_home=args.keep)
-            log(f"{database}: latency run, home {deployment.home}")
-            deployment.prepare()
-            deployment.start()
-            # The relay outlives deployments: forget what earlier runs sent to it.
-            relay.reset()
-            phases.warm_up(deployment, relay, warm.new_conversation(), log)
+            deployment = start_deployment(stack, "latency")
             stream = corpus_mod.build_new_conversations(
                 max(1, round(args.rate * args.duration)), args.seed
             )

@@ -8,7 +8,7 @@ import os
 import smtplib
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,20 +74,22 @@ class Sender:
                 conn.quit()
 
 
-def blast(port: int, corpus: Sequence[CorpusMessage], *, clients: int) -> SendResult:
-    """Send every message as fast as `clients` connections allow."""
+def _send_all(
+    port: int, items: Iterator[CorpusMessage], *, clients: int, before: Callable[[int], None]
+) -> SendResult:
+    """Send `items` over `clients` kept-open connections; `before(index)` runs before each."""
     result = SendResult()
     sender = Sender(port, result)
-    it = iter(corpus)
-    it_lock = threading.Lock()
+    lock = threading.Lock()
 
     def run() -> None:
         conn: smtplib.SMTP | None = None
         while True:
-            with it_lock:
-                message = next(it, None)
+            with lock:
+                message = next(items, None)
             if message is None:
                 break
+            before(message.index)
             conn = sender.send_one(conn, message)
         sender.close(conn)
 
@@ -97,36 +99,24 @@ def blast(port: int, corpus: Sequence[CorpusMessage], *, clients: int) -> SendRe
     for t in threads:
         t.join()
     return result
+
+
+def blast(port: int, corpus: Sequence[CorpusMessage], *, clients: int) -> SendResult:
+    """Send every message as fast as `clients` connections allow."""
+    return _send_all(port, iter(corpus), clients=clients, before=lambda index: None)
 
 
 def paced(port: int, corpus: Sequence[CorpusMessage], *, rate: float, clients: int) -> SendResult:
     """Offer message i at start + i/rate (open loop: a slow answer does not slow the offer)."""
-    result = SendResult()
-    sender = Sender(port, result)
     start = time.monotonic() + 0.5
-    it = iter(enumerate(corpus))
-    it_lock = threading.Lock()
+    position = {message.index: i for i, message in enumerate(corpus)}
 
-    def run() -> None:
-        conn: smtplib.SMTP | None = None
-        while True:
-            with it_lock:
-                item = next(it, None)
-            if item is None:
-                break
-            i, message = item
-            delay = start + i / rate - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-            conn = sender.send_one(conn, message)
-        sender.close(conn)
+    def wait_for_turn(index: int) -> None:
+        delay = start + position[index] / rate - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
 
-    threads = [threading.Thread(target=run, daemon=True) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return result
+    return _send_all(port, iter(corpus), clients=clients, before=wait_for_turn)
 
 
 def machine_busy_seconds() -> float | None:

@@ -13,7 +13,3 @@ class InvalidRequest(CaredeskError):
 
 class NotFound(InvalidRequest):
     """The thing asked for does not exist (or the caller may not see it)."""
-
-
-class TemporaryFailure(CaredeskError):
-    """Our side failed in a way worth retrying (storage down, relay unreachable)."""

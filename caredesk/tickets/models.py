@@ -88,7 +88,6 @@ class MessageKind(models.TextChoices):
 
 
 INBOUND_KINDS = (MessageKind.CUSTOMER, MessageKind.AUTO_REPLY)
-OUTBOUND_KINDS = (MessageKind.REPLY, MessageKind.ACKNOWLEDGEMENT)
 
 
 class Message(TimestampedModel):
