@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,7 +21,7 @@ from caredesk.tickets.models import Message, Ticket
 log = logging.getLogger(__name__)
 
 
-def outbound_queue(
+def outbound_build(
     *,
     mailbox: Mailbox,
     ticket: Ticket | None,
@@ -37,8 +35,8 @@ def outbound_queue(
     references: list[str] | None = None,
     message: Message | None = None,
 ) -> OutboundEmail:
-    """Create the outbox row in the caller's transaction; delivery starts once it commits."""
-    email = OutboundEmail.objects.create(
+    """The outbox row, not saved yet: save it in the cause's transaction, then announce it."""
+    return OutboundEmail(
         mailbox=mailbox,
         ticket=ticket,
         ticket_message=message,
@@ -52,33 +50,16 @@ def outbound_queue(
         in_reply_to=in_reply_to,
         references=" ".join(references or []),
     )
-    pending = _batched.get()
-    if pending is not None:
-        pending.append(email.pk)
-    else:
+
+
+def outbound_announce(emails: Sequence[OutboundEmail]) -> None:
+    """Once the caller's transaction commits, tell a worker there is mail to send. One job
+    covers any number of emails: the worker sends everything that is due."""
+    if emails:
         from caredesk.outbound.tasks import deliver_outbound
 
-        transaction.on_commit(lambda: deliver_outbound(email.pk))
-    return email
-
-
-_batched: ContextVar[list[int] | None] = ContextVar("outbound_batched", default=None)
-
-
-@contextmanager
-def deliveries_batched() -> Iterator[None]:
-    """Within this block (inside a transaction), emails queued are announced to the workers with
-    one job after commit instead of one job each."""
-    token = _batched.set([])
-    try:
-        yield
-        queued = _batched.get()
-    finally:
-        _batched.reset(token)
-    if queued:
-        from caredesk.outbound.tasks import deliver_outbound
-
-        transaction.on_commit(lambda: deliver_outbound(queued[0]))
+        first = emails[0].pk
+        transaction.on_commit(lambda: deliver_outbound(first))
 
 
 def _backoff(attempts: int) -> timedelta:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Count
 
 from caredesk.core import clock
 from caredesk.outbound.models import OutboundEmail
 from caredesk.tickets.models import Message, Ticket
-from caredesk.tickets.outgoing import OutgoingEmail, ticket_email_send
-from caredesk.tickets.services import ticket_event_record
+from caredesk.tickets.outgoing import OutgoingEmail
 
 # Local parts of addresses that no person reads: answering them only feeds another robot.
 UNATTENDED = re.compile(
@@ -20,21 +21,33 @@ UNATTENDED = re.compile(
 )
 
 
-def acknowledgement_allowed(*, address: str, first_contact: bool = False) -> bool:
-    """No acknowledgement to unattended addresses, and at most CAREDESK_ACK_LIMIT_PER_HOUR to
-    one address an hour, so two automatic responders can never keep answering each other.
+def is_unattended(address: str) -> bool:
+    return UNATTENDED.match(address.partition("@")[0]) is not None
 
-    `first_contact`: the address was new to us a moment ago, so nothing can have gone to it.
-    """
-    if UNATTENDED.match(address.partition("@")[0]):
-        return False
-    if first_contact:
-        return True
+
+def acknowledgements_sent_last_hour(addresses: Iterable[str]) -> dict[str, int]:
+    """How many acknowledgements went to each address in the last hour (absent: none)."""
+    wanted = sorted(set(addresses))
+    if not wanted:
+        return {}
     since = clock.now() - timedelta(hours=1)
-    sent = OutboundEmail.objects.filter(
-        kind=OutboundEmail.Kind.ACKNOWLEDGEMENT, recipient=address, created_at__gte=since
-    ).count()
-    return sent < settings.CAREDESK_ACK_LIMIT_PER_HOUR
+    rows = (
+        OutboundEmail.objects.filter(
+            kind=OutboundEmail.Kind.ACKNOWLEDGEMENT, recipient__in=wanted, created_at__gte=since
+        )
+        .values_list("recipient")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def acknowledgement_allowed(*, address: str, sent_last_hour: int) -> bool:
+    """No acknowledgement to unattended addresses, and at most CAREDESK_ACK_LIMIT_PER_HOUR to
+    one address an hour, so two automatic responders can never keep answering each other."""
+    if not address or is_unattended(address):
+        return False
+    return sent_last_hour < settings.CAREDESK_ACK_LIMIT_PER_HOUR
 
 
 def acknowledgement_text(*, ticket: Ticket, name: str, hours: int) -> str:
@@ -53,33 +66,20 @@ def acknowledgement_text(*, ticket: Ticket, name: str, hours: int) -> str:
     )
 
 
-def acknowledgement_queue(
-    *, ticket: Ticket, trigger: Message, first_contact: bool = False
-) -> OutboundEmail | None:
-    """Queue the acknowledgement of `trigger`, the customer's first message on a new ticket."""
+def acknowledgement_email(*, ticket: Ticket, trigger: Message) -> OutgoingEmail:
+    """The acknowledgement of `trigger`, the customer's first message on the new `ticket`
+    (which must be saved: the reference is its number)."""
     mailbox = ticket.mailbox
-    address = trigger.from_address
-    if not mailbox.acknowledge or not address:
-        return None
-    if not acknowledgement_allowed(address=address, first_contact=first_contact):
-        ticket_event_record(
-            ticket=ticket, kind="acknowledgement_skipped", why="unattended address or rate limit"
-        )
-        return None
     text = acknowledgement_text(
         ticket=ticket, name=trigger.from_name, hours=mailbox.first_response_hours
     )
-    message = ticket_email_send(
-        ticket=ticket,
-        email=OutgoingEmail(
-            kind=OutboundEmail.Kind.ACKNOWLEDGEMENT,
-            to=[address],
-            subject=f"Re: {ticket.subject} [{ticket.reference}]",
-            text=text,
-            new_text=text,
-            from_name=mailbox.name,
-            in_reply_to=trigger.message_id or "",
-            references=[*trigger.references.split(), trigger.message_id or ""],
-        ),
+    return OutgoingEmail(
+        kind=OutboundEmail.Kind.ACKNOWLEDGEMENT,
+        to=[trigger.from_address],
+        subject=f"Re: {ticket.subject} [{ticket.reference}]",
+        text=text,
+        new_text=text,
+        from_name=mailbox.name,
+        in_reply_to=trigger.message_id or "",
+        references=[*trigger.references.split(), trigger.message_id or ""],
     )
-    return message.outbound

@@ -1,4 +1,8 @@
-"""Recording an incoming email on a ticket, attachments included."""
+"""Recording an incoming email on a ticket, attachments included.
+
+Builders return unsaved rows, so that email processing can write a whole batch of emails with
+one statement per table.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +11,11 @@ import hashlib
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from caredesk.inbound.types import ParsedAttachment, ParsedEmail, SplitText
-from caredesk.tickets.models import Attachment, Message, Ticket, attachment_path
-from caredesk.tickets.services import message_references_store
+from caredesk.inbound.types import ParsedEmail, SplitText
+from caredesk.tickets.models import Attachment, Message, MessageReference, Ticket, attachment_path
 
 
-def _store_attachment(message: Message, part: ParsedAttachment) -> Attachment:
-    digest = hashlib.sha256(part.payload).hexdigest()
-    attachment = Attachment(
-        message=message,
-        filename=(part.filename or "attachment")[:255],
-        content_type=part.content_type[:255],
-        size=part.size,
-        sha256=digest,
-        content_id=part.content_id[:255],
-        inline=part.inline,
-    )
-    # Content-addressed: the same file sent twice (or a re-processed email) is stored once.
-    name = attachment_path(attachment, attachment.filename)
-    if not default_storage.exists(name):
-        name = default_storage.save(name, ContentFile(part.payload))
-    attachment.file.name = name
-    attachment.save()
-    return attachment
-
-
-def message_record_inbound(
+def inbound_message_build(
     *,
     ticket: Ticket,
     parsed: ParsedEmail,
@@ -42,7 +25,7 @@ def message_record_inbound(
     from_address: str,
     from_name: str,
 ) -> Message:
-    message = Message.objects.create(
+    return Message(
         ticket=ticket,
         mailbox_id=ticket.mailbox_id,
         kind=kind,
@@ -60,7 +43,35 @@ def message_record_inbound(
         sent_at=parsed.date,
         defects=list(parsed.defects),
     )
-    message_references_store(message=message, refs=parsed.thread_ids)
+
+
+def references_build(*, message: Message, refs: list[str]) -> list[MessageReference]:
+    """The Message-IDs `message` points back at, once each."""
+    unique = dict.fromkeys(r[:500] for r in refs if r)
+    return [MessageReference(message=message, ref=r) for r in unique]
+
+
+def attachments_build(*, message: Message, parsed: ParsedEmail) -> list[Attachment]:
+    """The email's attachments, their files already in storage; the rows are not saved.
+
+    Files are content-addressed: the same file sent twice (or a re-processed email) is stored
+    once, and a file left behind by a rolled-back transaction is simply reused later.
+    """
+    built = []
     for part in parsed.attachments:
-        _store_attachment(message, part)
-    return message
+        digest = hashlib.sha256(part.payload).hexdigest()
+        attachment = Attachment(
+            message=message,
+            filename=(part.filename or "attachment")[:255],
+            content_type=part.content_type[:255],
+            size=part.size,
+            sha256=digest,
+            content_id=part.content_id[:255],
+            inline=part.inline,
+        )
+        name = attachment_path(attachment, attachment.filename)
+        if not default_storage.exists(name):
+            name = default_storage.save(name, ContentFile(part.payload))
+        attachment.file.name = name
+        built.append(attachment)
+    return built

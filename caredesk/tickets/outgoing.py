@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from caredesk.accounts.models import Agent
 from caredesk.outbound.compose import new_message_id
 from caredesk.outbound.models import OutboundEmail
-from caredesk.outbound.services import outbound_queue
+from caredesk.outbound.services import outbound_announce, outbound_build
 from caredesk.tickets.models import Message, MessageKind, Ticket
 
 # The conversation entry's kind for each kind of outgoing email.
@@ -31,13 +31,13 @@ class OutgoingEmail:
     author: Agent | None = None
 
 
-def ticket_email_send(*, ticket: Ticket, email: OutgoingEmail) -> Message:
-    """Record `email` in the ticket's conversation and queue it for delivery, in the caller's
-    transaction; both share one Message-ID, so a reply to it threads back here."""
+def outgoing_build(*, ticket: Ticket, email: OutgoingEmail) -> tuple[Message, OutboundEmail]:
+    """The conversation entry and the outbox row for `email`, not saved yet (save the entry
+    first). Both share one Message-ID, so a reply to it threads back here."""
     mailbox = ticket.mailbox
     message_id = new_message_id(mailbox=mailbox, ticket_id=ticket.pk)
     references = [r for r in email.references if r]
-    message = Message.objects.create(
+    message = Message(
         ticket=ticket,
         mailbox=mailbox,
         kind=ENTRY_KIND[email.kind],
@@ -53,7 +53,7 @@ def ticket_email_send(*, ticket: Ticket, email: OutgoingEmail) -> Message:
         in_reply_to=email.in_reply_to,
         references=" ".join(references),
     )
-    outbound_queue(
+    outbound = outbound_build(
         mailbox=mailbox,
         ticket=ticket,
         kind=email.kind,
@@ -66,4 +66,15 @@ def ticket_email_send(*, ticket: Ticket, email: OutgoingEmail) -> Message:
         references=references,
         message=message,
     )
+    return message, outbound
+
+
+def ticket_email_send(*, ticket: Ticket, email: OutgoingEmail) -> Message:
+    """Record `email` in the ticket's conversation and queue it for delivery, in the caller's
+    transaction; it is sent once that commits."""
+    message, outbound = outgoing_build(ticket=ticket, email=email)
+    message.save()
+    outbound.ticket_message = message
+    outbound.save()
+    outbound_announce([outbound])
     return message

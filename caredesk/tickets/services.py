@@ -17,7 +17,6 @@ from caredesk.tickets import states
 from caredesk.tickets.models import (
     Message,
     MessageKind,
-    MessageReference,
     Participant,
     Status,
     Ticket,
@@ -25,93 +24,73 @@ from caredesk.tickets.models import (
 )
 
 
+def ticket_event_build(
+    *, ticket: Ticket, kind: str, actor: Agent | None = None, **data: Any
+) -> TicketEvent:
+    """An event not saved yet, for callers that write many at once."""
+    return TicketEvent(ticket=ticket, kind=kind, actor=actor, data=data)
+
+
 def ticket_event_record(
     *, ticket: Ticket, kind: str, actor: Agent | None = None, **data: Any
 ) -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, data=data)
+    event = ticket_event_build(ticket=ticket, kind=kind, actor=actor, **data)
+    event.save()
+    return event
 
 
-def ticket_create(
-    *,
-    mailbox: Mailbox,
-    customer: Customer,
-    requester_address: str,
-    requester_name: str = "",
-    subject: str,
-    actor: Agent | None = None,
-    follow_up_of: Ticket | None = None,
-    by_customer_email: bool = True,
-) -> Ticket:
+def ticket_build_for_email(*, mailbox: Mailbox, customer: Customer, subject: str) -> Ticket:
+    """A ticket (not saved yet) opened by a customer's email that arrives now."""
     now = clock.now()
-    ticket = Ticket.objects.create(
+    return Ticket(
         mailbox=mailbox,
         customer=customer,
         subject=normalise_subject(subject)[:500] or "(no subject)",
         created_at=now,
         updated_at=now,
-        last_customer_message_at=now if by_customer_email else None,
+        last_customer_message_at=now,
     )
-    Participant.objects.create(
-        ticket=ticket,
-        address=requester_address,
-        name=requester_name[:200],
-        role=Participant.Role.REQUESTER,
-    )
-    data: dict[str, Any] = {"requester": requester_address}
-    if follow_up_of is not None:
-        data["follow_up_of"] = follow_up_of.pk
-    ticket_event_record(ticket=ticket, kind="created", actor=actor, **data)
-    return ticket
 
 
-def ticket_participants_add(
-    *, ticket: Ticket, people: Iterable[tuple[str, str]], known: set[str] | None = None
-) -> None:
-    """Add (address, name) pairs as CC participants, ignoring those already on the ticket
-    (`known`, when the caller knows them, saves reading them)."""
-    existing = (
-        known if known is not None else set(ticket.participants.values_list("address", flat=True))
-    )
-    new: dict[str, str] = {}
+def participants_build(
+    *, ticket: Ticket, people: Iterable[tuple[str, str]], known: set[str], role: str = "cc"
+) -> list[Participant]:
+    """Participants (not saved) for the (address, name) pairs not in `known`; `known` grows."""
+    built = []
     for address, name in people:
         address = address.strip().lower()
-        if address and address not in existing and address not in new:
-            new[address] = name
+        if address and address not in known:
+            known.add(address)
+            built.append(Participant(ticket=ticket, address=address, name=name[:200], role=role))
+    return built
+
+
+def ticket_participants_add(*, ticket: Ticket, people: Iterable[tuple[str, str]]) -> None:
+    """Add (address, name) pairs as CC participants, ignoring those already on the ticket."""
+    known = set(ticket.participants.values_list("address", flat=True))
+    new = participants_build(ticket=ticket, people=people, known=known)
     if new:
-        Participant.objects.bulk_create(
-            [Participant(ticket=ticket, address=a, name=n[:200]) for a, n in new.items()],
-            ignore_conflicts=True,
-        )
+        Participant.objects.bulk_create(new, ignore_conflicts=True)
 
 
-def message_references_store(*, message: Message, refs: Iterable[str]) -> None:
-    unique = {r[:500] for r in refs if r}
-    if unique:
-        MessageReference.objects.bulk_create(
-            [MessageReference(message=message, ref=r) for r in unique], ignore_conflicts=True
-        )
+def ticket_note_customer_message(*, ticket: Ticket) -> TicketEvent | None:
+    """Record on `ticket` (in memory; the caller saves it) that the customer wrote now: reopen
+    where the state table says so. Returns the status change event to save, if any.
 
-
-def ticket_touch_for_customer_message(*, ticket: Ticket, kind: str) -> None:
-    """Record that the customer wrote: reopen where the state table says so.
-
-    Automatic replies never change a ticket's state.
+    Automatic replies never change a ticket's state: callers do not call this for them.
     """
-    if kind != MessageKind.CUSTOMER:
-        return
     now = clock.now()
     new_status = states.after_customer_message(ticket.status)
-    fields = ["updated_at", "last_customer_message_at"]
+    event = None
     if new_status != ticket.status:
-        ticket_event_record(
+        event = ticket_event_build(
             ticket=ticket, kind="status_changed", old=ticket.status, new=new_status, by="customer"
         )
         ticket.status = new_status
         ticket.solved_at = None
-        fields += ["status", "solved_at"]
     ticket.updated_at = now
     ticket.last_customer_message_at = now
-    ticket.save(update_fields=fields)
+    return event
 
 
 def clean_text(text: str) -> str:

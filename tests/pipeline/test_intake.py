@@ -166,16 +166,17 @@ def test_arbitrary_bytes_are_always_stored_and_never_crash_intake(mailbox, raw):
 
 def test_one_failing_email_in_a_batch_is_quarantined_alone(mailbox, monkeypatch):
     import caredesk.inbound.process as process
+    import caredesk.inbound.record as record
     from caredesk.inbound.receive import inbound_receive
 
-    real = process.message_record_inbound
+    real = record.inbound_message_build
 
     def flaky(**kwargs):  # type: ignore[no-untyped-def]
         if kwargs["parsed"].subject == "poison":
             raise RuntimeError("storage hiccup for this one email")
         return real(**kwargs)
 
-    monkeypatch.setattr(process, "message_record_inbound", flaky)
+    monkeypatch.setattr(record, "inbound_message_build", flaky)
     subjects = ["first", "poison", "third"]
     rows = [
         inbound_receive(
@@ -196,7 +197,7 @@ def test_one_failing_email_in_a_batch_is_quarantined_alone(mailbox, monkeypatch)
     assert OutboundEmail.objects.count() == 2
 
     # Once the cause is gone, reprocessing the stored bytes finishes the job.
-    monkeypatch.setattr(process, "message_record_inbound", real)
+    monkeypatch.setattr(record, "inbound_message_build", real)
     assert intake_reprocess(ids=[rows[1].pk], quarantined=False) == [
         (rows[1].pk, IntakeStatus.PROCESSED)
     ]

@@ -1,0 +1,183 @@
+"""What the database, and the emails of a batch handled so far, know about conversations.
+
+Built once for a batch of emails with a handful of queries (instead of several per email), then
+kept up to date in memory as the batch's emails are threaded, so that an email can join a
+conversation that an earlier email of the same batch started, in either order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from caredesk.conversation.match import SUBJECT_TAG
+from caredesk.outbound.compose import BOUNCE_TAG_PREFIX
+from caredesk.tickets.models import Message, MessageReference, Participant, Ticket
+
+if TYPE_CHECKING:
+    from caredesk.inbound.prepare import Incoming
+
+
+@dataclass(frozen=True)
+class ThreadMatch:
+    # The tickets the email belongs to, oldest first: more than one when the conversation had
+    # been split before this email joined the parts (the first is where they are merged into).
+    tickets: tuple[Ticket, ...]
+    via: str  # "token" | "references" | "subject" | "new"
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A message already stored: a later delivery of the same email is its duplicate."""
+
+    message_pk: int | None  # None while the message is only decided on, not yet written
+    ticket: Ticket
+
+
+@dataclass
+class ConversationIndex:
+    items: Sequence[Incoming]
+    _messages: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)
+    _pointed: dict[tuple[int, str], set[int]] = field(default_factory=dict)
+    _tokens: dict[tuple[int, str], int] = field(default_factory=dict)
+    _participants: set[tuple[int, str]] = field(default_factory=set)
+    _tickets: dict[int, Ticket] = field(default_factory=dict)
+    # Learnt from the batch: Message-IDs recorded, ids pointed at, by ticket object.
+    _batch_messages: dict[tuple[int, str], Ticket] = field(default_factory=dict)
+    _batch_pointed: dict[tuple[int, str], list[Ticket]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._load()
+
+    # -- loading --------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        mailbox_ids = {item.row.mailbox_id for item in self.items}
+        ids = {item.key for item in self.items}
+        ids.update(t[:500] for item in self.items for t in item.parsed.thread_ids)
+        if ids:
+            for pk, mailbox_id, message_id, ticket_id in Message.objects.filter(
+                mailbox_id__in=mailbox_ids, message_id__in=ids
+            ).values_list("pk", "mailbox_id", "message_id", "ticket_id"):
+                self._messages[(mailbox_id, message_id or "")] = (pk, ticket_id)
+        # Messages that point at the same ids (siblings), or at an email of the batch (replies
+        # to it that arrived first). Looked up by the reference alone, so the query follows the
+        # `ref` index whatever the planner knows; the mailbox is checked on the rows found.
+        pointed = {t[:500] for item in self.items for t in item.parsed.thread_ids}
+        pointed.update(item.parsed.message_id[:500] for item in self.items)
+        pointed.discard("")
+        if pointed:
+            for ref, ticket_id, mailbox_id in (
+                MessageReference.objects.filter(ref__in=pointed)
+                .order_by()
+                .values_list("ref", "message__ticket_id", "message__mailbox_id")
+            ):
+                if mailbox_id in mailbox_ids:
+                    self._pointed.setdefault((mailbox_id, ref), set()).add(ticket_id)
+        tokens = {t for i in self.items for t in i.tags if not t.startswith(BOUNCE_TAG_PREFIX)}
+        wanted = {ticket_id for _, ticket_id in self._messages.values()}
+        wanted.update(t for found in self._pointed.values() for t in found)
+        numbers = {int(n) for item in self.items for n in SUBJECT_TAG.findall(item.parsed.subject)}
+        query = Ticket.objects.filter(pk__in=wanted | numbers)
+        if tokens:
+            query = query | Ticket.objects.filter(reply_token__in=tokens)
+        if wanted or numbers or tokens:
+            for ticket in query:
+                self._tickets[ticket.pk] = ticket
+                self._tokens[(ticket.mailbox_id, ticket.reply_token)] = ticket.pk
+        if numbers:
+            found = Participant.objects.filter(ticket_id__in=numbers)
+            self._participants.update(found.values_list("ticket_id", "address"))
+
+    def _live(self, ticket_id: int) -> Ticket | None:
+        """The ticket that now holds the conversation of `ticket_id`, following merges."""
+        ticket = self._tickets.get(ticket_id)
+        seen = set()
+        while ticket is not None and ticket.merged_into_id is not None:
+            if ticket.pk in seen:
+                break
+            seen.add(ticket.pk)
+            target = ticket.merged_into_id
+            if target not in self._tickets:
+                found = Ticket.objects.filter(pk=target).first()
+                if found is None:
+                    break
+                self._tickets[target] = found
+            ticket = self._tickets[target]
+        return ticket
+
+    # -- questions ------------------------------------------------------------------------
+
+    def stored(self, item: Incoming) -> Stored | None:
+        """The message this email is a second delivery of, if we have it."""
+        mailbox_id = item.row.mailbox_id
+        in_batch = self._batch_messages.get((mailbox_id, item.key))
+        if in_batch is not None:
+            return Stored(None, in_batch)
+        found = self._messages.get((mailbox_id, item.key))
+        if found is not None:
+            ticket = self._live(found[1])
+            if ticket is not None:
+                return Stored(found[0], ticket)
+        return None
+
+    def match(self, item: Incoming, sender: str) -> ThreadMatch:
+        """Our reply token first, then Message-IDs (stored ones and those stored messages point
+        at), then the `[#123]` subject tag when `sender` already takes part in that ticket."""
+        mailbox_id = item.row.mailbox_id
+        for tag in item.tags:
+            ticket_id = self._tokens.get((mailbox_id, tag))
+            ticket = self._live(ticket_id) if ticket_id is not None else None
+            if ticket is not None and not tag.startswith(BOUNCE_TAG_PREFIX):
+                return ThreadMatch((ticket,), "token")
+
+        found: list[Ticket] = []
+        ids = [t[:500] for t in item.parsed.thread_ids]
+        pointed = [*ids, item.parsed.message_id[:500]] if item.parsed.message_id else ids
+        for message_id in ids:
+            stored = self._messages.get((mailbox_id, message_id))
+            if stored is not None:
+                found.append(self._require(stored[1]))
+            in_batch = self._batch_messages.get((mailbox_id, message_id))
+            if in_batch is not None:
+                found.append(in_batch)
+        for ref in pointed:
+            found.extend(self._require(t) for t in self._pointed.get((mailbox_id, ref), ()))
+            found.extend(self._batch_pointed.get((mailbox_id, ref), ()))
+        if found:
+            return ThreadMatch(_oldest_first(found), "references")
+
+        for number in SUBJECT_TAG.findall(item.parsed.subject):
+            ticket = self._live(int(number))
+            if ticket is None or ticket.mailbox_id != mailbox_id:
+                continue
+            if (ticket.pk, sender) in self._participants:
+                return ThreadMatch((ticket,), "subject")
+        return ThreadMatch((), "new")
+
+    def _require(self, ticket_id: int) -> Ticket:
+        ticket = self._live(ticket_id)
+        if ticket is None:  # deleted meanwhile: only possible outside a conversation lock
+            raise LookupError(f"ticket {ticket_id} vanished while threading")
+        return ticket
+
+    # -- learning from the batch ----------------------------------------------------------
+
+    def remember(self, item: Incoming, ticket: Ticket, participants: Sequence[str]) -> None:
+        """`item` is recorded on `ticket` (maybe not saved yet), with these participants."""
+        mailbox_id = item.row.mailbox_id
+        self._batch_messages[(mailbox_id, item.key)] = ticket
+        for ref in item.parsed.thread_ids:
+            self._batch_pointed.setdefault((mailbox_id, ref[:500]), []).append(ticket)
+        if ticket.pk is not None:
+            self._participants.update((ticket.pk, a) for a in participants)
+
+
+def _oldest_first(tickets: list[Ticket]) -> tuple[Ticket, ...]:
+    """Once each; stored tickets by number, then the batch's new ones in the order made."""
+    unique: dict[int, Ticket] = {}
+    for ticket in tickets:
+        unique.setdefault(id(ticket), ticket)
+    stored = sorted((t for t in unique.values() if t.pk is not None), key=lambda t: t.pk)
+    return (*stored, *(t for t in unique.values() if t.pk is None))

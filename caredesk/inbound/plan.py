@@ -1,0 +1,191 @@
+"""Decide, for each email of a batch, what happens to it, without writing anything yet.
+
+The decisions of a batch are then written table by table (`inbound.record`). Deciding reads the
+database once per batch (`ConversationIndex`, customers, acknowledgement counts) and keeps what
+the batch's earlier emails decided in memory, so the outcome is the same as handling the emails
+one after another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from caredesk.conversation.index import ConversationIndex, Stored
+from caredesk.customers.models import Customer
+from caredesk.customers.selectors import customers_by_address
+from caredesk.inbound.models import IntakeStatus, Source
+from caredesk.inbound.prepare import Incoming
+from caredesk.inbound.types import Kind
+from caredesk.mailboxes.models import Mailbox
+from caredesk.outbound.bounces import bounce_record
+from caredesk.tickets.acknowledgements import (
+    acknowledgement_allowed,
+    acknowledgements_sent_last_hour,
+)
+from caredesk.tickets.models import Status, Ticket, TicketEvent
+from caredesk.tickets.services import ticket_build_for_email, ticket_note_customer_message
+
+
+@dataclass
+class Decision:
+    item: Incoming
+    status: str
+    reason: str = ""
+    ticket: Ticket | None = None  # the ticket the email is recorded on (maybe new, unsaved)
+    created: bool = False  # `ticket` is new, opened by this email
+    follow_up_of: Ticket | None = None  # the closed ticket a new one follows up
+    customer: Customer | None = None  # the requester of a new ticket (maybe new, unsaved)
+    acknowledge: bool = False
+    ack_skipped: bool = False  # an acknowledgement was due but refused (rate limit, robot)
+    participants: list[tuple[str, str]] = field(default_factory=list)  # besides the sender
+    events: list[TicketEvent] = field(default_factory=list)
+    duplicate_of: Stored | None = None
+    duplicate_of_decision: Decision | None = None  # when the original came earlier in the batch
+    message_pk: int | None = None  # the message recorded, once written
+    strays: tuple[Ticket, ...] = ()  # other parts of a split conversation: merge first
+
+    @property
+    def records_message(self) -> bool:
+        return (
+            self.status == IntakeStatus.PROCESSED
+            and self.ticket is not None
+            and self.item.verdict.kind != Kind.BOUNCE
+        )
+
+
+class Planner:
+    """Decisions for the emails of one batch, in order."""
+
+    def __init__(self, items: Sequence[Incoming]) -> None:
+        people = [i for i in items if i.sender is not None and i.verdict.kind != Kind.BOUNCE]
+        self.index = ConversationIndex(people)
+        addresses = {i.sender.address for i in people if i.sender is not None}
+        self._customers = customers_by_address(addresses)
+        self._new_addresses: set[str] = set()
+        self._acks = acknowledgements_sent_last_hour(addresses)
+        self.new_tickets: set[int] = set()  # id() of the tickets this batch opens
+        self.touched: dict[int, Ticket] = {}  # stored tickets whose fields changed, by pk
+        self.renamed: dict[int, Customer] = {}  # stored customers who got their name
+        self._by_key: dict[tuple[int, str], Decision] = {}  # the batch's recorded emails
+
+    def decide(self, item: Incoming) -> Decision:
+        """What happens to `item`. Writes nothing, except for a bounce, whose record touches
+        only the outgoing email it reports on and is written at once (in a savepoint)."""
+        mailbox = item.mailbox
+        if item.verdict.kind == Kind.BOUNCE:
+            with transaction.atomic():
+                outcome = bounce_record(parsed=item.parsed, tags=item.tags)
+            if outcome.outbound is None:
+                return Decision(item, IntakeStatus.IGNORED, outcome.reason)
+            ticket = outcome.outbound.ticket
+            return Decision(item, IntakeStatus.PROCESSED, outcome.reason, ticket=ticket)
+
+        sender = item.sender
+        if sender is None:
+            return Decision(
+                item, IntakeStatus.QUARANTINED, "no sender address in From or the envelope"
+            )
+        if _is_ours(sender.address, mailbox):
+            return Decision(item, IntakeStatus.IGNORED, "sent by this mailbox itself (mail loop)")
+
+        stored = self.index.stored(item)
+        if stored is not None:
+            # The reason names the ticket once it is written (it may be new in this batch).
+            return Decision(
+                item,
+                IntakeStatus.IGNORED,
+                ticket=stored.ticket,
+                duplicate_of=stored,
+                duplicate_of_decision=self._by_key.get((item.row.mailbox_id, item.key)),
+            )
+
+        match = self.index.match(item, sender.address)
+        if len(match.tickets) > 1:
+            first, *rest = match.tickets
+            return Decision(item, IntakeStatus.RECEIVED, ticket=first, strays=tuple(rest))
+        ticket = match.tickets[0] if match.tickets else None
+        if ticket is None and item.is_auto:
+            reason = f"automatic reply to no known ticket ({item.verdict.reason})"
+            return Decision(item, IntakeStatus.IGNORED, reason)
+
+        if ticket is None or (ticket.status == Status.CLOSED and not item.is_auto):
+            # A customer writing on a closed ticket starts a follow-up, as agents expect.
+            decision = self._new_ticket(item, mailbox, follow_up_of=ticket)
+        else:
+            decision = Decision(
+                item, IntakeStatus.PROCESSED, f"joined via {match.via}", ticket=ticket
+            )
+        if not item.is_auto:
+            decision.participants = [
+                (a.address, a.name)
+                for a in (item.parsed.from_, *item.parsed.to, *item.parsed.cc)
+                if a is not None and a.address and not _is_ours(a.address, mailbox)
+            ]
+        self._remember(decision)
+        return decision
+
+    def _new_ticket(
+        self, item: Incoming, mailbox: Mailbox, *, follow_up_of: Ticket | None
+    ) -> Decision:
+        assert item.sender is not None
+        address, name = item.sender.address, item.sender.name
+        customer = self._customers.get(address)
+        first_contact = customer is None and address not in self._new_addresses
+        if customer is None:
+            customer = Customer(name=name or "")
+        elif name and not customer.name:
+            customer.name = name
+            if customer.pk is not None:
+                self.renamed[customer.pk] = customer
+        subject = item.parsed.subject
+        ticket = ticket_build_for_email(mailbox=mailbox, customer=customer, subject=subject)
+        decision = Decision(
+            item,
+            IntakeStatus.PROCESSED,
+            "new ticket",
+            ticket=ticket,
+            created=True,
+            follow_up_of=follow_up_of,
+            customer=customer,
+        )
+        # Imported history is old mail: acknowledging it now would surprise every past customer.
+        wants_ack = (
+            item.verdict.kind == Kind.HUMAN
+            and item.row.source != Source.IMPORT
+            and mailbox.acknowledge
+        )
+        if wants_ack:
+            sent = 0 if first_contact else self._acks.get(address, 0)
+            decision.acknowledge = acknowledgement_allowed(address=address, sent_last_hour=sent)
+            decision.ack_skipped = not decision.acknowledge
+        return decision
+
+    def _remember(self, decision: Decision) -> None:
+        """Let the batch's later emails see what `decision` will write."""
+        item, ticket = decision.item, decision.ticket
+        assert ticket is not None and item.sender is not None
+        address = item.sender.address
+        if decision.created:
+            self.new_tickets.add(id(ticket))
+            if decision.customer is not None and decision.customer.pk is None:
+                self._new_addresses.add(address)
+                self._customers[address] = decision.customer
+            if decision.acknowledge:
+                self._acks[address] = self._acks.get(address, 0) + 1
+        elif not item.is_auto:
+            event = ticket_note_customer_message(ticket=ticket)
+            if event is not None:
+                decision.events.append(event)
+            if ticket.pk is not None and id(ticket) not in self.new_tickets:
+                self.touched[ticket.pk] = ticket
+        self._by_key[(item.row.mailbox_id, item.key)] = decision
+        people = [address, *(a.strip().lower() for a, _ in decision.participants)]
+        self.index.remember(item, ticket, people)
+
+
+def _is_ours(address: str, mailbox: Mailbox) -> bool:
+    local, _, domain = address.rpartition("@")
+    return f"{local.partition('+')[0]}@{domain}" == mailbox.address

@@ -1,0 +1,80 @@
+"""The pure part of processing an intake row: everything that needs no database.
+
+On SQLite this runs before the write transaction opens, so the single writer lock is held only
+for the lookups and writes themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from caredesk.conversation.match import lock_keys, recipient_addresses, tags_for_mailbox
+from caredesk.inbound.classify import classify
+from caredesk.inbound.models import InboundMessage
+from caredesk.inbound.parsing import parse_email
+from caredesk.inbound.quoting import split_reply
+from caredesk.inbound.types import Address, Classification, Kind, ParsedEmail, SplitText
+from caredesk.mailboxes.models import Mailbox
+
+
+@dataclass
+class Incoming:
+    """One intake row with what its bytes say, ready to be threaded and recorded."""
+
+    row: InboundMessage
+    parsed: ParsedEmail
+    verdict: Classification
+    tags: list[str]  # the `+tag` parts of the recipient addresses that are this mailbox's
+    sender: Address | None  # From, or the envelope sender; None if neither has an address
+    key: str  # the Message-ID or its stand-in: what makes a second delivery a duplicate
+    split: SplitText
+
+    @property
+    def mailbox(self) -> Mailbox:
+        return self.row.mailbox
+
+    @property
+    def is_auto(self) -> bool:
+        return self.verdict.kind == Kind.AUTO_REPLY
+
+    def lock_keys(self) -> list[str]:
+        """What two workers must not handle at the same time: the conversation's ids and the
+        sender, whose customer record may be created."""
+        keys = lock_keys(self.parsed, self.tags)
+        if self.sender is not None:
+            keys.append(f"addr:{self.sender.address}")
+        return keys
+
+
+def message_key(parsed: ParsedEmail) -> str:
+    """The Message-ID, or for the rare email without one a stand-in derived from its content,
+    so that two deliveries of it are still recognised as one."""
+    if parsed.message_id:
+        return parsed.message_id[:500]
+    sender = parsed.from_.address if parsed.from_ else ""
+    basis = "\x00".join([sender, parsed.header("Date"), parsed.subject, parsed.text])
+    return f"no-id.{hashlib.sha256(basis.encode('utf-8', 'replace')).hexdigest()[:40]}@caredesk"
+
+
+def incoming_prepare(row: InboundMessage) -> Incoming:
+    parsed = parse_email(bytes(row.raw))
+    verdict = classify(parsed)
+    tags = tags_for_mailbox(row.mailbox, recipient_addresses(parsed, row.envelope_to))
+    return Incoming(
+        row=row,
+        parsed=parsed,
+        verdict=verdict,
+        tags=tags,
+        sender=_sender(parsed, row),
+        key=message_key(parsed),
+        split=split_reply(parsed.text) if verdict.kind != Kind.BOUNCE else SplitText(new=""),
+    )
+
+
+def _sender(parsed: ParsedEmail, row: InboundMessage) -> Address | None:
+    if parsed.from_ and "@" in parsed.from_.address:
+        return parsed.from_
+    if "@" in row.envelope_from:
+        return Address(address=row.envelope_from.strip().lower())
+    return None

@@ -1,0 +1,116 @@
+"""Write the decisions of a batch: one INSERT per table for the whole batch, in the order the
+foreign keys need (customers, tickets, messages, then what hangs off them)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from caredesk.core.bulk import rows_update
+from caredesk.customers.models import Customer, CustomerAddress
+from caredesk.inbound.plan import Decision, Planner
+from caredesk.outbound.models import OutboundEmail
+from caredesk.outbound.services import outbound_announce
+from caredesk.tickets.acknowledgements import acknowledgement_email
+from caredesk.tickets.messages import attachments_build, inbound_message_build, references_build
+from caredesk.tickets.models import (
+    Attachment,
+    Message,
+    MessageKind,
+    MessageReference,
+    Participant,
+    Ticket,
+    TicketEvent,
+)
+from caredesk.tickets.outgoing import outgoing_build
+from caredesk.tickets.services import participants_build, ticket_event_build
+
+TICKET_TOUCH_FIELDS = ["status", "solved_at", "updated_at", "last_customer_message_at"]
+
+
+def decisions_record(decisions: Sequence[Decision], planner: Planner) -> None:
+    """Write everything `decisions` need, then point each intake row at its ticket and message.
+    Runs inside the batch's transaction; emails to send are announced once it commits."""
+    created = [d for d in decisions if d.created and d.ticket is not None]
+    _customers_create(created, planner)
+    Ticket.objects.bulk_create([d.ticket for d in created if d.ticket is not None])
+
+    messages: list[Message] = []
+    outbound: list[OutboundEmail] = []
+    inbound: list[tuple[Decision, Message]] = []
+    for decision in decisions:
+        if not decision.records_message:
+            continue
+        item, ticket = decision.item, decision.ticket
+        assert ticket is not None and item.sender is not None
+        message = inbound_message_build(
+            ticket=ticket,
+            parsed=item.parsed,
+            split=item.split,
+            kind=MessageKind.AUTO_REPLY if item.is_auto else MessageKind.CUSTOMER,
+            message_id=item.key,
+            from_address=item.sender.address,
+            from_name=item.sender.name,
+        )
+        messages.append(message)
+        inbound.append((decision, message))
+        if decision.acknowledge:
+            ack, email = outgoing_build(
+                ticket=ticket, email=acknowledgement_email(ticket=ticket, trigger=message)
+            )
+            messages.append(ack)
+            outbound.append(email)
+    Message.objects.bulk_create(messages)
+
+    refs: list[MessageReference] = []
+    attachments: list[Attachment] = []
+    participants: list[Participant] = []
+    events: list[TicketEvent] = []
+    for decision, message in inbound:
+        item, ticket = decision.item, decision.ticket
+        assert ticket is not None and item.sender is not None
+        decision.message_pk = message.pk
+        refs += references_build(message=message, refs=list(item.parsed.thread_ids))
+        attachments += attachments_build(message=message, parsed=item.parsed)
+        known: set[str] = set()
+        if decision.created:
+            participants += participants_build(
+                ticket=ticket,
+                people=[(item.sender.address, item.sender.name)],
+                known=known,
+                role=Participant.Role.REQUESTER,
+            )
+            data: dict[str, Any] = {"requester": item.sender.address}
+            if decision.follow_up_of is not None:
+                data["follow_up_of"] = decision.follow_up_of.pk
+            events.append(ticket_event_build(ticket=ticket, kind="created", **data))
+        participants += participants_build(ticket=ticket, people=decision.participants, known=known)
+        events += decision.events
+        if decision.ack_skipped:
+            events.append(
+                ticket_event_build(
+                    ticket=ticket,
+                    kind="acknowledgement_skipped",
+                    why="unattended address or rate limit",
+                )
+            )
+    MessageReference.objects.bulk_create(refs)
+    Attachment.objects.bulk_create(attachments)
+    Participant.objects.bulk_create(participants, ignore_conflicts=True)
+    OutboundEmail.objects.bulk_create(outbound)
+    TicketEvent.objects.bulk_create(events)
+    rows_update(list(planner.touched.values()), TICKET_TOUCH_FIELDS)
+    rows_update(list(planner.renamed.values()), ["name"])
+    outbound_announce(outbound)
+
+
+def _customers_create(created: Sequence[Decision], planner: Planner) -> None:
+    new: dict[int, tuple[Customer, str]] = {}
+    for decision in created:
+        customer = decision.customer
+        if customer is not None and customer.pk is None and decision.item.sender is not None:
+            new.setdefault(id(customer), (customer, decision.item.sender.address))
+    Customer.objects.bulk_create([customer for customer, _ in new.values()])
+    CustomerAddress.objects.bulk_create(
+        [CustomerAddress(customer=customer, address=address) for customer, address in new.values()]
+    )
