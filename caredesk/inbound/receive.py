@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
@@ -13,6 +14,30 @@ from caredesk.core import clock
 from caredesk.inbound.models import InboundMessage
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One email as a source received it, for one mailbox."""
+
+    raw: bytes
+    mailbox_id: int
+    source: str
+    envelope_from: str = ""
+    envelope_to: Sequence[str] = field(default_factory=tuple)
+    received_at: datetime | None = None
+
+    def row(self) -> InboundMessage:
+        return InboundMessage(
+            mailbox_id=self.mailbox_id,
+            source=self.source,
+            envelope_from=self.envelope_from[:254],
+            envelope_to=list(self.envelope_to),
+            received_at=self.received_at or clock.now(),
+            raw=self.raw,
+            sha256=hashlib.sha256(self.raw).hexdigest(),
+            size=len(self.raw),
+        )
 
 
 def inbound_receive(
@@ -30,19 +55,22 @@ def inbound_receive(
     Returns only once the row is committed, so the caller may tell the sender "accepted".
     Any exception means nothing was stored and the sender must be asked to retry.
     """
+    arrival = Arrival(raw, mailbox_id, source, envelope_from, tuple(envelope_to), received_at)
     with transaction.atomic():
-        row = InboundMessage.objects.create(
-            mailbox_id=mailbox_id,
-            source=source,
-            envelope_from=envelope_from[:254],
-            envelope_to=list(envelope_to),
-            received_at=received_at or clock.now(),
-            raw=raw,
-            sha256=hashlib.sha256(raw).hexdigest(),
-            size=len(raw),
-        )
+        row = arrival.row()
+        row.save()
         if process:
             from caredesk.inbound.tasks import process_inbound
 
             transaction.on_commit(lambda: process_inbound(row.pk))
     return row
+
+
+def inbound_receive_many(arrivals: Sequence[Arrival]) -> list[InboundMessage]:
+    """Commit several emails with one INSERT in one transaction: all of them, or none (an
+    exception). Used by sources that hold many senders waiting at once (group commit); they
+    announce the new mail to the workers themselves."""
+    rows = [arrival.row() for arrival in arrivals]
+    with transaction.atomic():
+        InboundMessage.objects.bulk_create(rows)
+    return rows

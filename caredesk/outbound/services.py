@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 
 from caredesk.core import clock
+from caredesk.core.bulk import rows_update
 from caredesk.core.text import mask_address
 from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound import compose
@@ -110,9 +111,9 @@ def _send(email: OutboundEmail) -> str:
     except Exception as exc:  # a bug or an unexpected transport error: retry, then show it
         log.exception("delivery of outbound %s crashed", email.pk)
         return _record_failure(email, f"internal error: {exc}", permanent=False)
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=DeliveryStatus.SENT, sent_at=clock.now(), last_error=""
-    )
+    # Recorded at once, email by email: a worker that dies now must not send it a second time.
+    email.status, email.sent_at, email.last_error = DeliveryStatus.SENT, clock.now(), ""
+    rows_update([email], ["status", "sent_at", "last_error"])
     return DeliveryStatus.SENT
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from concurrent.futures import Future
 
 import pytest
 
@@ -79,10 +80,10 @@ def test_oversize_mail_is_refused_with_552(mailbox, smtp_intake, settings):
 def test_storage_failure_answers_451_so_the_sender_retries(mailbox, smtp_intake, monkeypatch):
     import caredesk.inbound.sources.smtp as smtp_source
 
-    def broken(**kwargs: object) -> None:
+    def broken(arrivals: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(smtp_source, "inbound_receive", broken)
+    monkeypatch.setattr(smtp_source, "inbound_receive_many", broken)
     with smtplib.SMTP(*smtp_intake) as client, pytest.raises(smtplib.SMTPDataError) as failed:
         client.sendmail("jane@example.net", ["support@example.com"], make_email())
     assert failed.value.smtp_code == 451
@@ -124,3 +125,31 @@ def test_large_attachment_over_smtp_is_stored_whole(mailbox, smtp_intake):
     assert (attachment.filename, attachment.content_type) == ("recording.mp4", "video/mp4")
     assert attachment.size == len(payload)
     assert attachment.file.read() == payload
+
+
+def test_a_group_commit_that_fails_stores_the_others_alone(mailbox, monkeypatch):
+    """Emails waiting together are committed together; one the database refuses does not take
+    the others down with it."""
+    import caredesk.inbound.sources.smtp as smtp_source
+    from caredesk.inbound.receive import Arrival, inbound_receive_many
+
+    def picky(arrivals):  # type: ignore[no-untyped-def]
+        if any(b"poison" in a.raw for a in arrivals):
+            raise ValueError("refused")
+        return inbound_receive_many(arrivals)
+
+    monkeypatch.setattr(smtp_source, "inbound_receive_many", picky)
+    storage = smtp_source.GroupCommit()
+    try:
+        group = []
+        for subject in ("one", "poison", "three"):
+            arrivals = [Arrival(make_email(subject=subject), mailbox.pk, "smtp")]
+            group.append((arrivals, Future()))
+        storage._store(group)  # as the storage thread does with emails that waited together
+    finally:
+        storage.close()
+    assert isinstance(group[1][1].exception(), ValueError)
+    stored = [group[0][1].result(), group[2][1].result()]
+    assert [len(ids) for ids in stored] == [1, 1]
+    rows = InboundMessage.objects.filter(pk__in=[i for ids in stored for i in ids])
+    assert sorted(bytes(r.raw).split(b"Subject: ")[1][:5] for r in rows) == [b"one\r\n", b"three"]

@@ -1,17 +1,19 @@
-"""The SMTP intake server (aiosmtpd): a thin adapter over `inbound_receive`.
+"""The SMTP intake server (aiosmtpd): a thin adapter over the store-first receive service.
 
 Unknown recipients are refused at RCPT (550), oversize mail at DATA (552), and "250 accepted"
 is answered only after the raw email is committed; if storing fails the client hears 451 and
-retries later.
+retries later. Emails whose senders wait at the same moment are committed together (group
+commit): one transaction for many, each sender still answered only after it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import queue
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -20,19 +22,79 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 
 from caredesk.inbound.models import Source
-from caredesk.inbound.receive import inbound_receive
+from caredesk.inbound.receive import Arrival, inbound_receive_many
 from caredesk.mailboxes.selectors import mailbox_addresses, recipient_resolve
 
 log = logging.getLogger(__name__)
 
 ADDRESS_CACHE_SECONDS = 5.0
 NOTIFY_SECONDS = 0.02
+GROUP_COMMIT_MAX = 64
+
+
+class GroupCommit:
+    """One thread that stores every email waiting to be stored in one transaction.
+
+    While it commits one group, the next forms: under load, many senders share a commit; alone,
+    an email is stored at once. If a group fails, its emails are tried one by one, so one email
+    the database refuses does not fail the others.
+    """
+
+    def __init__(self) -> None:
+        self._waiting: queue.SimpleQueue[tuple[list[Arrival], Future[list[int]]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._thread = threading.Thread(target=self._run, name="smtp-store", daemon=True)
+        self._thread.start()
+
+    def submit(self, arrivals: list[Arrival]) -> Future[list[int]]:
+        """The intake row ids of `arrivals`, once committed."""
+        done: Future[list[int]] = Future()
+        self._waiting.put((arrivals, done))
+        return done
+
+    def close(self) -> None:
+        self._waiting.put(None)
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        try:
+            while (first := self._waiting.get()) is not None:
+                group = [first]
+                while len(group) < GROUP_COMMIT_MAX:
+                    try:
+                        more = self._waiting.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        self._waiting.put(None)  # finish this group, then stop
+                        break
+                    group.append(more)
+                self._store(group)
+        finally:
+            connections.close_all()
+
+    def _store(self, group: list[tuple[list[Arrival], Future[list[int]]]]) -> None:
+        close_old_connections()
+        try:
+            rows = inbound_receive_many([a for arrivals, _ in group for a in arrivals])
+        except Exception as exc:
+            if len(group) == 1:
+                group[0][1].set_exception(exc)
+            else:
+                for one in group:
+                    self._store([one])
+            return
+        ids = iter(row.pk for row in rows)
+        for arrivals, done in group:
+            done.set_result([next(ids) for _ in arrivals])
 
 
 class IntakeHandler:
     def __init__(self, *, threads: int = 4) -> None:
         self.threads = threads
-        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="smtp-store")
+        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="smtp-lookup")
+        self.storage = GroupCommit()
         self._known: dict[str, int] = {}
         self._known_at = 0.0
         self._notify_pending = False
@@ -49,7 +111,8 @@ class IntakeHandler:
         return self._known
 
     def close(self) -> None:
-        """Close every storage thread's database connection, then the threads."""
+        """Stop storing, then close every thread's database connection and the threads."""
+        self.storage.close()
         barrier = threading.Barrier(self.threads)
         for _ in range(self.threads):
             self.executor.submit(_close_connections, barrier)
@@ -68,8 +131,8 @@ class IntakeHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    def _store(self, raw: bytes, envelope: Envelope, known: dict[str, int]) -> list[int]:
-        close_old_connections()
+    @staticmethod
+    def _arrivals(raw: bytes, envelope: Envelope, known: dict[str, int]) -> list[Arrival]:
         by_mailbox: dict[int, list[str]] = {}
         for rcpt in envelope.rcpt_tos:
             recipient = recipient_resolve(rcpt, known)
@@ -77,14 +140,7 @@ class IntakeHandler:
                 by_mailbox.setdefault(recipient.mailbox_id, []).append(rcpt)
         # One intake row per mailbox addressed, each with the recipients that concern it.
         return [
-            inbound_receive(
-                raw=raw,
-                mailbox_id=mailbox_id,
-                source=Source.SMTP,
-                envelope_from=envelope.mail_from or "",
-                envelope_to=rcpts,
-                process=False,  # announced in bulk by _notify_soon
-            ).pk
+            Arrival(raw, mailbox_id, Source.SMTP, envelope.mail_from or "", tuple(rcpts))
             for mailbox_id, rcpts in by_mailbox.items()
         ]
 
@@ -95,7 +151,8 @@ class IntakeHandler:
         loop = asyncio.get_running_loop()
         try:
             known = await self._mailboxes()
-            ids = await loop.run_in_executor(self.executor, self._store, raw, envelope, known)
+            arrivals = self._arrivals(raw, envelope, known)
+            ids = await asyncio.wrap_future(self.storage.submit(arrivals))
         except Exception:
             log.exception("could not store an incoming email; asked the sender to retry")
             return "451 4.3.0 Could not store the message now, please try again later"
