@@ -30,6 +30,9 @@ from relay import RelaySink
 
 TARGET_MSGS_PER_S = 300
 TARGET_RATIO = 10
+# The issue's figure for django-helpdesk on this machine; the target is ten times it. This
+# bench's own run of django-helpdesk is reported beside it (`ratio`), and is faster.
+ISSUE_HELPDESK_MSGS_PER_S = 31
 TARGET_P99_MS = 1000
 
 
@@ -371,7 +374,12 @@ def targets(report: dict[str, Any]) -> dict[str, bool | None]:
     helpdesk_ran = bool(report.get("django_helpdesk", {}).get("msgs_per_s"))
     return {
         "throughput_300": every(rates, lambda v: v >= TARGET_MSGS_PER_S),
-        "ratio_10x": every(ratio_values, lambda v: v >= TARGET_RATIO) if helpdesk_ran else None,
+        "ten_times_31_msgs_per_s": every(
+            rates, lambda v: v >= TARGET_RATIO * ISSUE_HELPDESK_MSGS_PER_S
+        ),
+        "ratio_10x_same_run": (
+            every(ratio_values, lambda v: v >= TARGET_RATIO) if helpdesk_ran else None
+        ),
         "p99_under_1s": every(p99s, lambda v: v < TARGET_P99_MS),
     }
 
