@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 
 ADDRESS_CACHE_SECONDS = 5.0
 NOTIFY_SECONDS = 0.02
-GROUP_COMMIT_MAX = 64
+GROUP_COMMIT_MAX = 64  # emails
+GROUP_COMMIT_BYTES = 16 * 1024 * 1024  # a group stops growing past this much mail
 
 
 class GroupCommit:
@@ -61,7 +62,8 @@ class GroupCommit:
         try:
             while (first := self._waiting.get()) is not None:
                 group = [first]
-                while len(group) < GROUP_COMMIT_MAX:
+                size = sum(len(a.raw) for a in first[0])
+                while len(group) < GROUP_COMMIT_MAX and size < GROUP_COMMIT_BYTES:
                     try:
                         more = self._waiting.get_nowait()
                     except queue.Empty:
@@ -70,6 +72,7 @@ class GroupCommit:
                         self._waiting.put(None)  # finish this group, then stop
                         break
                     group.append(more)
+                    size += sum(len(a.raw) for a in more[0])
                 self._store(group)
         finally:
             connections.close_all()
