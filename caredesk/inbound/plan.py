@@ -26,7 +26,14 @@ from caredesk.tickets.acknowledgements import (
     acknowledgements_sent_last_hour,
 )
 from caredesk.tickets.models import Status, Ticket, TicketEvent
-from caredesk.tickets.services import ticket_build_for_email, ticket_note_customer_message
+from caredesk.tickets.priority import PriorityRules
+from caredesk.tickets.services import (
+    ticket_build_for_email,
+    ticket_event_build,
+    ticket_note_customer_message,
+)
+
+PRIORITY_RULES = PriorityRules()
 
 
 @dataclass
@@ -151,6 +158,20 @@ class Planner:
             follow_up_of=follow_up_of,
             customer=customer,
         )
+        if item.verdict.kind == Kind.HUMAN:
+            # What the customer wrote now, not the history they quote, sets the priority.
+            found = PRIORITY_RULES.detect(subject=subject, text=item.split.new)
+            if found.reasons:
+                ticket.priority = found.priority
+                decision.events.append(
+                    ticket_event_build(
+                        ticket=ticket,
+                        kind="priority_set",
+                        priority=found.priority,
+                        why=found.reason,
+                        by="detection",
+                    )
+                )
         # Imported history is old mail: acknowledging it now would surprise every past customer.
         wants_ack = (
             item.verdict.kind == Kind.HUMAN

@@ -133,3 +133,29 @@ def test_a_reply_to_a_closed_ticket_in_a_batch_starts_a_follow_up(mailbox, agent
     assert created.data["follow_up_of"] == ticket.pk
     # The same customer, not a new one.
     assert follow_up.customer_id == ticket.customer_id
+
+
+def test_priority_is_detected_on_arrival_with_the_reason(mailbox):
+    rows = _one_batch(
+        _store(
+            mailbox,
+            make_email(subject="Invoice 88", body="You charged twice for my order!\n"),
+            make_email(subject="Question", body="Where can I change my address?\n"),
+            make_email(
+                subject="Re: older",
+                body="Thanks.\n\nOn Monday Ann wrote:\n> I was charged twice, sorry\n",
+            ),
+        )
+    )
+    urgent, normal, quoted = (Ticket.objects.get(pk=r.ticket_id) for r in rows)
+    assert urgent.priority == "urgent"
+    event = TicketEvent.objects.get(ticket=urgent, kind="priority_set")
+    assert event.data == {
+        "priority": "urgent",
+        "why": 'charged twice: "charged twice"',
+        "by": "detection",
+    }
+    assert normal.priority == "normal"
+    # Words in the quoted history are not what the customer says now.
+    assert quoted.priority == "normal"
+    assert not TicketEvent.objects.filter(kind="priority_set").exclude(ticket=urgent).exists()
