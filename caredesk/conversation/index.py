@@ -126,10 +126,10 @@ class ConversationIndex:
         """Our reply token first, then Message-IDs (stored ones and those stored messages point
         at), then the `[#123]` subject tag when `sender` already takes part in that ticket."""
         mailbox_id = item.row.mailbox_id
-        for tag in item.tags:
+        for tag in item.tags:  # bounce tags are never loaded as tokens
             ticket_id = self._tokens.get((mailbox_id, tag))
             ticket = self._live(ticket_id) if ticket_id is not None else None
-            if ticket is not None and not tag.startswith(BOUNCE_TAG_PREFIX):
+            if ticket is not None:
                 return ThreadMatch((ticket,), "token")
 
         found: list[Ticket] = []

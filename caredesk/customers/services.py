@@ -8,11 +8,6 @@ from caredesk.customers.models import Customer, CustomerAddress
 
 def customer_for_address(*, address: str, name: str = "") -> Customer:
     """The customer who writes from `address`, created (named after the display name) if new."""
-    return customer_find_or_create(address=address, name=name)[0]
-
-
-def customer_find_or_create(*, address: str, name: str = "") -> tuple[Customer, bool]:
-    """Like customer_for_address, also saying whether the address was new to us."""
     address = address.strip().lower()
     found = CustomerAddress.objects.select_related("customer").filter(address=address).first()
     if found:
@@ -20,16 +15,16 @@ def customer_find_or_create(*, address: str, name: str = "") -> tuple[Customer, 
         if name and not customer.name:
             customer.name = name
             customer.save(update_fields=["name"])
-        return customer, False
+        return customer
     try:
         with transaction.atomic():
             customer = Customer.objects.create(name=name or "")
             CustomerAddress.objects.create(customer=customer, address=address)
-            return customer, True
+            return customer
     except IntegrityError:
         # Another worker created the same address a moment ago.
         found = CustomerAddress.objects.select_related("customer").get(address=address)
-        return found.customer, False
+        return found.customer
 
 
 def customer_address_flag_bounced(*, address: str, reason: str) -> None:

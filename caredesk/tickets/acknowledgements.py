@@ -21,10 +21,6 @@ UNATTENDED = re.compile(
 )
 
 
-def is_unattended(address: str) -> bool:
-    return UNATTENDED.match(address.partition("@")[0]) is not None
-
-
 def acknowledgements_sent_last_hour(addresses: Iterable[str]) -> dict[str, int]:
     """How many acknowledgements went to each address in the last hour (absent: none)."""
     wanted = sorted(set(addresses))
@@ -45,7 +41,7 @@ def acknowledgements_sent_last_hour(addresses: Iterable[str]) -> dict[str, int]:
 def acknowledgement_allowed(*, address: str, sent_last_hour: int) -> bool:
     """No acknowledgement to unattended addresses, and at most CAREDESK_ACK_LIMIT_PER_HOUR to
     one address an hour, so two automatic responders can never keep answering each other."""
-    if not address or is_unattended(address):
+    if not address or UNATTENDED.match(address.partition("@")[0]):
         return False
     return sent_last_hour < settings.CAREDESK_ACK_LIMIT_PER_HOUR
 

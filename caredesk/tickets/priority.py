@@ -246,8 +246,3 @@ def _shouting(text: str) -> bool:
         return True
     letters = [c for c in text if c.isalpha() and c.isascii()]
     return len(letters) >= 20 and sum(c.isupper() for c in letters) / len(letters) > 0.6
-
-
-def higher(a: str, b: str) -> str:
-    """The more pressing of two priorities."""
-    return a if RANK.get(a, 1) >= RANK.get(b, 1) else b

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caredesk.tickets.priority import PhraseSignal, PriorityRules, higher
+from caredesk.tickets.priority import PhraseSignal, PriorityRules
 
 RULES = PriorityRules()
 
@@ -76,12 +76,6 @@ def test_signals_are_configurable():
     assert rules.detect(subject="", text="hello", vip=True).priority == "urgent"
     with pytest.raises(ValueError, match="unknown priority 'critical'"):
         PriorityRules(phrases=[PhraseSignal("critical", "x", ("x",))])
-
-
-def test_higher_picks_the_more_pressing_priority():
-    assert higher("normal", "urgent") == "urgent"
-    assert higher("high", "low") == "high"
-    assert higher("normal", "normal") == "normal"
 
 
 @given(subject=st.text(max_size=200), text=st.text(max_size=2000), vip=st.booleans())
