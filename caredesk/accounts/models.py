@@ -17,6 +17,13 @@ class Role(models.TextChoices):
 
 class Team(TimestampedModel):
     name = models.CharField(max_length=100, unique=True)
+    calendar = models.ForeignKey(
+        "sla.Calendar",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="Business hours of this team (empty: the mailbox's or the default calendar)",
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "caredesk.mailboxes",
     "caredesk.inbound",
     "caredesk.tickets",
+    "caredesk.sla",
     "caredesk.outbound",
 ]
 
@@ -149,6 +150,8 @@ CAREDESK_DELIVERY_MAX_ATTEMPTS = env.get_int("DELIVERY_MAX_ATTEMPTS", 8)
 CAREDESK_DELIVERY_BACKOFF_SECONDS = env.get_int("DELIVERY_BACKOFF_SECONDS", 30)
 CAREDESK_ACK_LIMIT_PER_HOUR = env.get_int("ACK_LIMIT_PER_HOUR", 3)
 CAREDESK_STUCK_INTAKE_SECONDS = env.get_int("STUCK_INTAKE_SECONDS", 60)
+# The time zone of the office-hours calendar created on first set-up (editable afterwards).
+CAREDESK_TIME_ZONE = env.get("TIME_ZONE", "UTC")
 
 LOGGING = {
     "version": 1,

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from caredesk.conversation.index import ConversationIndex, Stored
 from caredesk.customers.models import Customer
-from caredesk.customers.selectors import customers_by_address
+from caredesk.customers.selectors import customers_by_address, organisations_by_domain
 from caredesk.inbound.models import IntakeStatus, Source
 from caredesk.inbound.prepare import Incoming
 from caredesk.inbound.types import Kind
@@ -26,14 +26,12 @@ from caredesk.tickets.acknowledgements import (
     acknowledgements_sent_last_hour,
 )
 from caredesk.tickets.models import Status, Ticket, TicketEvent
-from caredesk.tickets.priority import PriorityRules
+from caredesk.tickets.selectors import priority_rules_current
 from caredesk.tickets.services import (
     ticket_build_for_email,
     ticket_event_build,
     ticket_note_customer_message,
 )
-
-PRIORITY_RULES = PriorityRules()
 
 
 @dataclass
@@ -71,6 +69,10 @@ class Planner:
         self.index = ConversationIndex(people)
         addresses = {i.sender.address for i in people if i.sender is not None}
         self._customers = customers_by_address(addresses)
+        self._organisations = organisations_by_domain(
+            a.rpartition("@")[2] for a in addresses if a not in self._customers
+        )
+        self._priority_rules = priority_rules_current()
         self._new_addresses: set[str] = set()
         self._acks = acknowledgements_sent_last_hour(addresses)
         self.new_tickets: set[int] = set()  # id() of the tickets this batch opens
@@ -142,7 +144,8 @@ class Planner:
         customer = self._customers.get(address)
         first_contact = customer is None and address not in self._new_addresses
         if customer is None:
-            customer = Customer(name=name or "")
+            organisation = self._organisations.get(address.rpartition("@")[2])
+            customer = Customer(name=name or "", organisation=organisation)
         elif name and not customer.name:
             customer.name = name
             if customer.pk is not None:
@@ -160,7 +163,9 @@ class Planner:
         )
         if item.verdict.kind == Kind.HUMAN:
             # What the customer wrote now, not the history they quote, sets the priority.
-            found = PRIORITY_RULES.detect(subject=subject, text=item.split.new)
+            found = self._priority_rules.detect(
+                subject=subject, text=item.split.new, vip=customer.is_vip
+            )
             if found.reasons:
                 ticket.priority = found.priority
                 decision.events.append(

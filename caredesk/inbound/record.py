@@ -9,8 +9,10 @@ from typing import Any
 from caredesk.core.bulk import rows_update
 from caredesk.customers.models import Customer, CustomerAddress
 from caredesk.inbound.plan import Decision, Planner
+from caredesk.inbound.types import Kind
 from caredesk.outbound.models import OutboundEmail
 from caredesk.outbound.services import outbound_announce
+from caredesk.sla.services import Happened, SlaPlan, sla_tickets_plan
 from caredesk.tickets.acknowledgements import acknowledgement_email
 from caredesk.tickets.messages import attachments_build, inbound_message_build, references_build
 from caredesk.tickets.models import (
@@ -34,6 +36,7 @@ def decisions_record(decisions: Sequence[Decision], planner: Planner) -> None:
     created = [d for d in decisions if d.created and d.ticket is not None]
     _customers_create(created, planner)
     Ticket.objects.bulk_create([d.ticket for d in created if d.ticket is not None])
+    sla = _sla_plan(created, planner)
 
     messages: list[Message] = []
     outbound: list[OutboundEmail] = []
@@ -55,9 +58,10 @@ def decisions_record(decisions: Sequence[Decision], planner: Planner) -> None:
         messages.append(message)
         inbound.append((decision, message))
         if decision.acknowledge:
-            ack, email = outgoing_build(
-                ticket=ticket, email=acknowledgement_email(ticket=ticket, trigger=message)
+            wording = acknowledgement_email(
+                ticket=ticket, trigger=message, promise=sla.promises.get(ticket.pk)
             )
+            ack, email = outgoing_build(ticket=ticket, email=wording)
             messages.append(ack)
             outbound.append(email)
     Message.objects.bulk_create(messages)
@@ -99,9 +103,25 @@ def decisions_record(decisions: Sequence[Decision], planner: Planner) -> None:
     Participant.objects.bulk_create(participants, ignore_conflicts=True)
     OutboundEmail.objects.bulk_create(outbound)
     TicketEvent.objects.bulk_create(events)
+    sla.write()
     rows_update(list(planner.touched.values()), TICKET_TOUCH_FIELDS)
     rows_update(list(planner.renamed.values()), ["name"])
     outbound_announce(outbound)
+
+
+def _sla_plan(created: Sequence[Decision], planner: Planner) -> SlaPlan:
+    """Start the timers of tickets a person opened and move those of tickets customers wrote
+    on; returns when a person is due to reply, which acknowledgements promise."""
+    happened: dict[int, Happened] = {}
+    tickets: list[Ticket] = []
+    for decision in created:
+        if decision.ticket is not None and decision.item.verdict.kind == Kind.HUMAN:
+            happened[decision.ticket.pk] = Happened(created=True)
+            tickets.append(decision.ticket)
+    for pk, ticket in planner.touched.items():
+        happened[pk] = Happened(customer_wrote=True)
+        tickets.append(ticket)
+    return sla_tickets_plan(tickets=tickets, happened=happened)
 
 
 def _customers_create(created: Sequence[Decision], planner: Planner) -> None:

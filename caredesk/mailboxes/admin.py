@@ -7,4 +7,4 @@ from caredesk.mailboxes.models import Mailbox
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin[Mailbox]):
-    list_display = ["address", "name", "acknowledge", "first_response_hours"]
+    list_display = ["address", "name", "acknowledge", "calendar"]

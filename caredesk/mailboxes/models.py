@@ -14,8 +14,12 @@ class Mailbox(TimestampedModel):
     address = models.CharField(max_length=254, unique=True)
     name = models.CharField(max_length=200, blank=True, help_text="Sender name on outgoing mail")
     acknowledge = models.BooleanField(default=True, help_text="Acknowledge new tickets by email")
-    first_response_hours = models.PositiveIntegerField(
-        default=24, help_text="Promised time to a first human reply, used in acknowledgements"
+    calendar = models.ForeignKey(
+        "sla.Calendar",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="Business hours of the team answering here (empty: the default calendar)",
     )
 
     class Meta:

@@ -11,6 +11,8 @@ from django.db.models import Count
 
 from caredesk.core import clock
 from caredesk.outbound.models import OutboundEmail
+from caredesk.sla.promise import promise_phrase
+from caredesk.sla.services import ReplyPromise
 from caredesk.tickets.models import Message, Ticket
 from caredesk.tickets.outgoing import OutgoingEmail
 
@@ -46,8 +48,21 @@ def acknowledgement_allowed(*, address: str, sent_last_hour: int) -> bool:
     return sent_last_hour < settings.CAREDESK_ACK_LIMIT_PER_HOUR
 
 
-def acknowledgement_text(*, ticket: Ticket, name: str, hours: int) -> str:
-    due = clock.now() + timedelta(hours=hours)
+def acknowledgement_when(*, promise: ReplyPromise | None, customer_timezone: str) -> str:
+    """When a person will reply, as the acknowledgement says it: the reply target's due time
+    (rounded up, never earlier) in the customer's time zone when known, else the team's."""
+    if promise is None:
+        return "as soon as we can"
+    now = clock.now()
+    for zone in (customer_timezone, promise.timezone):
+        try:
+            return promise_phrase(due=promise.due, now=now, timezone=zone)
+        except ValueError:
+            continue
+    return promise_phrase(due=promise.due, now=now, timezone="UTC")
+
+
+def acknowledgement_text(*, ticket: Ticket, name: str, when: str) -> str:
     greeting = f"Hello {name}," if name else "Hello,"
     team = ticket.mailbox.name or "our support team"
     return (
@@ -55,20 +70,21 @@ def acknowledgement_text(*, ticket: Ticket, name: str, hours: int) -> str:
         f"Thank you for writing to {team}. We have your message and opened ticket "
         f"{ticket.reference}:\n\n"
         f"    {ticket.subject}\n\n"
-        f"A person from our team will reply by {due:%A %d %B, %H:%M} UTC at the latest "
-        f"(within {hours} hours).\n\n"
+        f"A person from our team will reply {when}.\n\n"
         f"If you have anything to add, just reply to this email.\n\n"
         f"{team}\n"
     )
 
 
-def acknowledgement_email(*, ticket: Ticket, trigger: Message) -> OutgoingEmail:
+def acknowledgement_email(
+    *, ticket: Ticket, trigger: Message, promise: ReplyPromise | None
+) -> OutgoingEmail:
     """The acknowledgement of `trigger`, the customer's first message on the new `ticket`
-    (which must be saved: the reference is its number)."""
+    (which must be saved: the reference is its number). `promise` is when the ticket's reply
+    target falls due, if a policy sets one."""
     mailbox = ticket.mailbox
-    text = acknowledgement_text(
-        ticket=ticket, name=trigger.from_name, hours=mailbox.first_response_hours
-    )
+    when = acknowledgement_when(promise=promise, customer_timezone=ticket.customer.timezone)
+    text = acknowledgement_text(ticket=ticket, name=trigger.from_name, when=when)
     return OutgoingEmail(
         kind=OutboundEmail.Kind.ACKNOWLEDGEMENT,
         to=[trigger.from_address],

@@ -32,6 +32,24 @@ class Priority(models.TextChoices):
     LOW = "low", "Low"
 
 
+class Tag(models.Model):
+    """A label on tickets ("refund", "bug"); rules, SLA policies and inbox views match on it."""
+
+    name = models.CharField(max_length=50, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SlaState(models.TextChoices):
+    NONE = "", "No SLA"
+    OK = "ok", "On track"
+    PAUSED = "paused", "Paused"
+    WARNING = "warning", "Due soon"
+    BREACHED = "breached", "Breached"
+    MET = "met", "All targets met"
+
+
 class Ticket(TimestampedModel):
     mailbox = models.ForeignKey("mailboxes.Mailbox", on_delete=models.PROTECT)
     customer = models.ForeignKey(
@@ -51,9 +69,22 @@ class Ticket(TimestampedModel):
     updated_at = models.DateTimeField(default=clock.now)
     last_customer_message_at = models.DateTimeField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
+    category = models.CharField(max_length=100, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
+    # Kept by caredesk.sla from the ticket's timers, so inbox rows sort and filter on them.
+    sla_policy = models.ForeignKey(
+        "sla.SlaPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sla_due_at = models.DateTimeField(null=True, blank=True)  # the earliest running target
+    sla_state = models.CharField(
+        max_length=10, choices=SlaState.choices, default=SlaState.NONE, blank=True
+    )
 
     class Meta:
-        indexes = [models.Index(fields=["status", "updated_at"])]
+        indexes = [
+            models.Index(fields=["status", "updated_at"]),
+            models.Index(fields=["status", "sla_due_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
@@ -173,3 +204,15 @@ class TicketEvent(TimestampedModel):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["kind", "created_at"])]
+
+
+class PriorityPhrase(TimestampedModel):
+    """A phrase admins add to priority detection, next to the built-in ones."""
+
+    phrase = models.CharField(max_length=200, help_text="Matched as whole words, any case")
+    priority = models.CharField(max_length=20, choices=Priority.choices, default=Priority.HIGH)
+    label = models.CharField(max_length=100, blank=True, help_text="Shown as the reason")
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"{self.phrase} -> {self.priority}"

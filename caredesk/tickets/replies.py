@@ -11,6 +11,7 @@ from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest
 from caredesk.core.text import normalise_subject
 from caredesk.outbound.models import OutboundEmail
+from caredesk.sla.services import Happened, sla_tickets_update
 from caredesk.tickets.models import INBOUND_KINDS, Message, MessageKind, Participant, Ticket
 from caredesk.tickets.outgoing import OutgoingEmail, ticket_email_send
 from caredesk.tickets.services import (
@@ -88,6 +89,7 @@ def ticket_reply(
     ticket_event_record(ticket=ticket, kind="replied", actor=author, message=message.pk)
     ticket.updated_at = clock.now()
     ticket.save(update_fields=["updated_at"])
+    sla_tickets_update(tickets=[ticket], happened={ticket.pk: Happened(agent_replied=True)})
     new_status = status_after or ("open" if ticket.status == "new" else ticket.status)
     ticket_set_status(ticket=ticket, status=new_status, actor=author)
     return message

@@ -11,7 +11,15 @@ from django.db.models.functions import Coalesce
 
 from caredesk.core.errors import InvalidRequest, NotFound
 from caredesk.customers.models import CustomerAddress
-from caredesk.tickets.models import Message, Participant, Status, Ticket, TicketEvent
+from caredesk.tickets.models import (
+    Message,
+    Participant,
+    PriorityPhrase,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+from caredesk.tickets.priority import DEFAULT_PHRASES, PhraseSignal, PriorityRules
 
 # The largest value a primary key (BigAutoField) can hold; anything above cannot exist.
 MAX_ID = 2**63 - 1
@@ -99,3 +107,25 @@ def message_get(*, message_id: int) -> Message:
     if message is None:
         raise NotFound(f"there is no message {message_id}")
     return message
+
+
+_rules_cache: tuple[tuple[tuple[str, str, str], ...], PriorityRules] | None = None
+
+
+def priority_rules_current() -> PriorityRules:
+    """The built-in priority signals plus the phrases admins added (one small query; the
+    signals are compiled again only when those phrases changed)."""
+    global _rules_cache
+    rows = tuple(
+        PriorityPhrase.objects.filter(active=True)
+        .order_by("pk")
+        .values_list("phrase", "priority", "label")
+    )
+    if _rules_cache is None or _rules_cache[0] != rows:
+        extra = tuple(
+            PhraseSignal(priority=priority, name=label or phrase, phrases=(phrase,))
+            for phrase, priority, label in rows
+            if phrase.strip()
+        )
+        _rules_cache = (rows, PriorityRules(phrases=(*DEFAULT_PHRASES, *extra)))
+    return _rules_cache[1]

@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from enum import Enum
+from typing import Any, Final
 
 from django.db import transaction
 
-from caredesk.accounts.models import Agent
+from caredesk.accounts.models import Agent, Team
 from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest
 from caredesk.core.text import normalise_subject
 from caredesk.customers.models import Customer
 from caredesk.mailboxes.models import Mailbox
+from caredesk.sla.services import sla_tickets_update
 from caredesk.tickets import states
 from caredesk.tickets.models import (
     Message,
     MessageKind,
     Participant,
+    Priority,
     Status,
+    Tag,
     Ticket,
     TicketEvent,
 )
+
+
+class Unset(Enum):
+    """ "Leave this as it is", distinct from None (which can mean "no team")."""
+
+    UNSET = "unset"
+
+
+UNSET: Final = Unset.UNSET
 
 
 def ticket_event_build(
@@ -122,6 +135,89 @@ def ticket_set_status(*, ticket: Ticket, status: str, actor: Agent | None) -> Ti
         ticket.solved_at = None
     ticket.save(update_fields=["status", "updated_at", "solved_at"])
     ticket_event_record(ticket=ticket, kind="status_changed", actor=actor, old=old, new=status)
+    sla_tickets_update(tickets=[ticket])
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_priority(*, ticket: Ticket, priority: str, actor: Agent, reason: str) -> Ticket:
+    """An agent's choice of priority, with why; detection never overrides it afterwards."""
+    ensure_not_merged(ticket)
+    if priority not in Priority.values:
+        raise InvalidRequest(f"priority must be one of {', '.join(Priority.values)}")
+    reason = clean_text(reason)
+    if not reason:
+        raise InvalidRequest("say why the priority changes (the reason is kept on the ticket)")
+    if priority == ticket.priority:
+        return ticket
+    previous = ticket.priority
+    ticket.priority = priority
+    ticket.updated_at = clock.now()
+    ticket.save(update_fields=["priority", "updated_at"])
+    ticket_event_record(
+        ticket=ticket,
+        kind="priority_set",
+        actor=actor,
+        priority=priority,
+        previous=previous,
+        why=reason[:500],
+        by="agent",
+    )
+    sla_tickets_update(tickets=[ticket])
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_properties(
+    *,
+    ticket: Ticket,
+    actor: Agent,
+    team: Team | Unset | None = UNSET,
+    category: str | Unset = UNSET,
+    tags: Sequence[str] | Unset = UNSET,
+) -> Ticket:
+    """Change the team, category or tags (what is not passed stays as it is), recording each
+    change, then let SLA policies that match on them apply."""
+    ensure_not_merged(ticket)
+    now = clock.now()
+    fields = []
+    if not isinstance(team, Unset) and team != ticket.team:
+        previous = ticket.team_id
+        ticket.team = team
+        fields.append("team")
+        ticket_event_record(
+            ticket=ticket,
+            kind="team_changed",
+            actor=actor,
+            team=team.pk if team is not None else None,
+            previous=previous,
+        )
+    if not isinstance(category, Unset):
+        category = clean_text(category)[:100]
+        if category != ticket.category:
+            previous_category = ticket.category
+            ticket.category = category
+            fields.append("category")
+            ticket_event_record(
+                ticket=ticket,
+                kind="category_changed",
+                actor=actor,
+                category=category,
+                previous=previous_category,
+            )
+    if not isinstance(tags, Unset):
+        wanted = sorted({clean_text(t).lower()[:50] for t in tags} - {""})
+        have = set(ticket.tags.values_list("name", flat=True))
+        for name in wanted:
+            if name not in have:
+                ticket.tags.add(Tag.objects.get_or_create(name=name)[0])
+                ticket_event_record(ticket=ticket, kind="tag_added", actor=actor, tag=name)
+        for name in sorted(have - set(wanted)):
+            ticket.tags.remove(*Tag.objects.filter(name=name))
+            ticket_event_record(ticket=ticket, kind="tag_removed", actor=actor, tag=name)
+    ticket.updated_at = now
+    ticket.save(update_fields=[*fields, "updated_at"])
+    sla_tickets_update(tickets=[ticket])
     return ticket
 
 
@@ -163,6 +259,7 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: Agent | None, reason:
     source.updated_at = clock.now()
     source.save(update_fields=["merged_into", "status", "updated_at"])
     ticket_event_record(ticket=source, kind="merged_into", actor=actor, into=target.pk, why=reason)
+    sla_tickets_update(tickets=[source])
     ticket_event_record(ticket=target, kind="merged", actor=actor, source=source.pk, why=reason)
     Ticket.objects.filter(pk=target.pk).update(updated_at=clock.now())
     return target

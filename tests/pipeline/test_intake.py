@@ -13,6 +13,7 @@ from caredesk.inbound.models import InboundMessage, IntakeStatus, Source
 from caredesk.inbound.services import intake_reprocess
 from caredesk.outbound.compose import message_bytes
 from caredesk.outbound.models import OutboundEmail
+from caredesk.sla.promise import promise_phrase
 from caredesk.tickets.models import Message, MessageKind, Status, Ticket
 from tests.conftest import deliver
 from tests.mail import make_email, mid
@@ -39,7 +40,11 @@ def test_new_email_becomes_ticket_with_customer_and_acknowledgement(mailbox):
     assert ack.to == ["jons@example.net"]
     assert f"[#{ticket.pk}]" in ack.subject and "Charged twice" in ack.subject
     assert f"#{ticket.pk}" in ack.text and "Hello Jöns Müller" in ack.text
-    assert "within 24 hours" in ack.text
+    # The promise is the first-reply target of the default policy, on the office-hours calendar.
+    timer = ticket.timers.get(kind="first_reply")
+    assert timer.target_seconds == 8 * 3600
+    when = promise_phrase(due=timer.due_at, now=timer.created_at, timezone="UTC")
+    assert f"A person from our team will reply {when}." in ack.text
     built = email.message_from_bytes(message_bytes(ack), policy=email.policy.default)
     assert built["Auto-Submitted"] == "auto-replied"
     assert built["In-Reply-To"] == f"<{mid(raw)}>"
