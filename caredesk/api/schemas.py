@@ -3,43 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.validators import validate_email
+from django.core.exceptions import ObjectDoesNotExist
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import ConfigDict
 
+from caredesk.api.fields import Email, Text
+from caredesk.api.schemas_sla import SlaDetailOut, SlaOut
 from caredesk.inbound.models import InboundMessage, IntakeStatus
 from caredesk.tickets.models import Message, Status, Ticket, TicketEvent
 from caredesk.tickets.selectors import MAX_ID
 
 MAX_TEXT = 100_000
-
-
-def _storable(value: str) -> str:
-    # PostgreSQL refuses NUL in text, and a lone surrogate (valid in JSON) cannot be encoded as
-    # UTF-8 by either database: refuse both here instead of failing on write.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text (no lone surrogates)") from None
-    return value
-
-
-def _email(value: str) -> str:
-    value = value.strip().lower()
-    try:
-        validate_email(value)
-    except ValidationError:
-        raise ValueError(f"{value!r} is not an email address") from None
-    return value
-
-
-Text = Annotated[str, AfterValidator(_storable)]
-Email = Annotated[str, Field(max_length=254), AfterValidator(_storable), AfterValidator(_email)]
 
 
 class ErrorOut(Schema):
@@ -61,6 +37,14 @@ class PageFilter(Schema):
 
 class TicketFilter(PageFilter):
     status: Status | None = Field(None, description="only tickets with this status")
+    sla: Literal["ok", "paused", "warning", "breached", "met"] | None = Field(
+        None, description="only tickets in this SLA state"
+    )
+    sort: Literal["activity", "due"] = Field(
+        "activity",
+        description="activity: most recent first; due: earliest SLA due time first, "
+        "then higher priority, then longest waiting",
+    )
     customer: Annotated[Text, Field(max_length=254)] | None = Field(
         None, description="only tickets of the customer who owns this email address"
     )
@@ -87,14 +71,30 @@ class TicketOut(Schema):
     subject: str
     status: str
     priority: str
+    team: str | None
+    category: str
+    tags: list[str]
     customer: CustomerOut
     created_at: datetime
     updated_at: datetime
     message_count: int
+    sla: SlaOut | None = Field(None, description="where the ticket stands against its SLA")
 
     @staticmethod
     def resolve_reference(obj: Ticket) -> int:
         return obj.pk
+
+    @staticmethod
+    def resolve_team(obj: Ticket) -> str | None:
+        return obj.team.name if obj.team is not None else None
+
+    @staticmethod
+    def resolve_tags(obj: Ticket) -> list[str]:
+        return sorted(tag.name for tag in obj.tags.all())
+
+    @staticmethod
+    def resolve_sla(obj: Ticket) -> Any:
+        return getattr(obj, "sla_view", None)
 
 
 class TicketPage(Schema):
@@ -172,6 +172,7 @@ class EventOut(Schema):
 
 
 class TicketDetailOut(TicketOut):
+    sla: SlaDetailOut | None = Field(None, description="SLA state with every timer")
     mailbox: str
     assignee: str | None
     merged_into: int | None = Field(None, description="the ticket this one was merged into")

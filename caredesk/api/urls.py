@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from caredesk.api import inbound, tickets
+from caredesk.api import inbound, notifications, tickets
 from caredesk.api.auth import TokenAuth
 from caredesk.core.errors import InvalidRequest, NotFound
 
@@ -17,6 +17,7 @@ api = NinjaAPI(
 )
 api.add_router("/tickets", tickets.router)
 api.add_router("/inbound", inbound.router)
+api.add_router("/notifications", notifications.router)
 
 
 @api.exception_handler(NotFound)

@@ -46,7 +46,7 @@ def sla_book_load() -> SlaBook:
     rows = list(Calendar.objects.order_by("pk"))
     if not any(row.is_default for row in rows):
         rows.append(calendar_default())
-    calendars = {row.pk: _usable(row) for row in rows}
+    calendars = {row.pk: calendar_usable(row) for row in rows}
     default = next(row.pk for row in rows if row.is_default)
     policies = tuple(
         _policy(row)
@@ -85,7 +85,7 @@ def calendar_default() -> Calendar:
     return calendar
 
 
-def _usable(row: Calendar) -> BusinessCalendar:
+def calendar_usable(row: Calendar) -> BusinessCalendar:
     """A stored calendar that the admin form would have refused still must not stop email
     processing: it is logged and read as office hours until someone fixes it."""
     try:

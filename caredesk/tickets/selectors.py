@@ -6,7 +6,18 @@ a list of fifty tickets costs a fixed handful of queries rather than one per tic
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from caredesk.core.errors import InvalidRequest, NotFound
@@ -15,11 +26,12 @@ from caredesk.tickets.models import (
     Message,
     Participant,
     PriorityPhrase,
+    SlaState,
     Status,
     Ticket,
     TicketEvent,
 )
-from caredesk.tickets.priority import DEFAULT_PHRASES, PhraseSignal, PriorityRules
+from caredesk.tickets.priority import DEFAULT_PHRASES, RANK, PhraseSignal, PriorityRules
 
 # The largest value a primary key (BigAutoField) can hold; anything above cannot exist.
 MAX_ID = 2**63 - 1
@@ -46,29 +58,57 @@ def _message_count() -> Coalesce:
     return Coalesce(Subquery(per_ticket, output_field=IntegerField()), 0)
 
 
+SORTS = ("activity", "due")
+
+
 def ticket_list(
-    *, status: str | None = None, customer_address: str | None = None
+    *,
+    status: str | None = None,
+    customer_address: str | None = None,
+    sla_state: str | None = None,
+    sort: str = "activity",
 ) -> QuerySet[Ticket]:
-    """Tickets, most recent activity first, each with `message_count` and its customer's addresses.
+    """Tickets, each with `message_count`, its customer's addresses, team and tags.
 
     `customer_address` selects the tickets of the customer who owns that address (any of their
-    addresses, not only tickets written from this one).
+    addresses, not only tickets written from this one). `sort` is "activity" (most recent
+    first) or "due" (what needs attention first: the earliest SLA due time, then priority, then
+    the longest waiting; tickets without a running target last).
     """
     tickets = Ticket.objects.all()
     if status is not None:
         if status not in Status.values:
             raise InvalidRequest(f"status must be one of {', '.join(Status.values)}")
         tickets = tickets.filter(status=status)
+    if sla_state is not None:
+        if sla_state not in SlaState.values:
+            raise InvalidRequest(f"sla must be one of {', '.join(v for v in SlaState.values if v)}")
+        tickets = tickets.filter(sla_state=sla_state)
     if customer_address is not None:
         owners = CustomerAddress.objects.filter(address=customer_address.strip().lower()).values(
             "customer_id"
         )
         tickets = tickets.filter(customer_id__in=owners)
+    if sort not in SORTS:
+        raise InvalidRequest(f"sort must be one of {', '.join(SORTS)}")
+    order = (
+        [F("sla_due_at").asc(nulls_last=True), _priority_rank().desc(), "created_at", "id"]
+        if sort == "due"
+        else ["-updated_at", "-id"]
+    )
     return (
-        tickets.select_related("customer")
-        .prefetch_related("customer__addresses")
+        tickets.select_related("customer", "team", "sla_policy")
+        .prefetch_related("customer__addresses", "tags")
         .annotate(message_count=_message_count())
-        .order_by("-updated_at", "-id")
+        .order_by(*order)
+    )
+
+
+def _priority_rank() -> Case:
+    return Case(
+        *(When(priority=p, then=Value(rank)) for p, rank in RANK.items()),
+        default=Value(0),
+        output_field=IntegerField(),
     )
 
 

@@ -139,6 +139,27 @@ def ticket_set_status(*, ticket: Ticket, status: str, actor: Agent | None) -> Ti
     return ticket
 
 
+def ticket_assign(*, ticket: Ticket, agent: Agent | None, actor: Agent | None) -> Ticket:
+    """Give the ticket to `agent` (None: nobody); they are told of SLA warnings on it."""
+    ensure_not_merged(ticket)
+    if agent is not None and not agent.is_active:
+        raise InvalidRequest(f"{agent.email} is not an active agent")
+    if agent == ticket.assignee:
+        return ticket
+    previous = ticket.assignee.email if ticket.assignee is not None else None
+    ticket.assignee = agent
+    ticket.updated_at = clock.now()
+    ticket.save(update_fields=["assignee", "updated_at"])
+    ticket_event_record(
+        ticket=ticket,
+        kind="assigned",
+        actor=actor,
+        assignee=agent.email if agent is not None else None,
+        previous=previous,
+    )
+    return ticket
+
+
 @transaction.atomic
 def ticket_set_priority(*, ticket: Ticket, priority: str, actor: Agent, reason: str) -> Ticket:
     """An agent's choice of priority, with why; detection never overrides it afterwards."""

@@ -37,6 +37,11 @@ def test_the_document_lists_every_endpoint_behind_bearer_auth(document: dict[str
         ("POST", "/api/v1/tickets/{ref}/replies"),
         ("POST", "/api/v1/tickets/{ref}/notes"),
         ("POST", "/api/v1/tickets/{ref}/status"),
+        ("POST", "/api/v1/tickets/{ref}/priority"),
+        ("POST", "/api/v1/tickets/{ref}/properties"),
+        ("POST", "/api/v1/tickets/{ref}/assignee"),
+        ("GET", "/api/v1/notifications"),
+        ("POST", "/api/v1/notifications/{id}/read"),
         ("GET", "/api/v1/inbound"),
         ("GET", "/api/v1/inbound/{intake_id}/raw"),
     }

@@ -87,7 +87,17 @@ def test_list_shows_tickets_newest_activity_first(api: Api, mailbox: Any) -> Non
         "created_at",
         "updated_at",
         "message_count",
+        "team",
+        "category",
+        "tags",
+        "sla",
     }
+    assert (first["team"], first["category"], first["tags"]) == (None, "", [])
+    # The standard policy's first-reply target (8 business hours) is due first.
+    assert first["sla"]["state"] == "ok"
+    assert first["sla"]["policy"] == "Standard"
+    assert first["sla"]["next_target"] == "first_reply"
+    assert 0 < first["sla"]["remaining_seconds"] <= 8 * 3600
 
 
 def test_list_filters_by_status(api: Api, mailbox: Any, agent: Any) -> None:
@@ -172,7 +182,7 @@ def test_list_costs_the_same_queries_for_many_tickets(
         new_ticket(mailbox, sender=f"many{i}@example.org")
     api.get("/tickets")  # the token's first use of the minute records it; not part of a page
     # token, count, tickets, the customers' addresses
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         body = api.get("/tickets").json()
     assert len(body["items"]) == 12
     assert all(t["message_count"] == 2 for t in body["items"])
@@ -257,7 +267,7 @@ def test_detail_reads_a_fixed_number_of_queries(
     ticket = new_ticket(mailbox)
     for i in range(5):
         api.post(f"/tickets/{ticket.pk}/notes", {"text": f"note {i}"})
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         assert api.get(f"/tickets/{ticket.pk}").status_code == 200
 
 
