@@ -33,6 +33,7 @@ from caredesk.tickets.models import Priority, Tag, Ticket
 from caredesk.tickets.priority import RANK
 
 SWEEP_BATCH = 500
+CANDIDATES = 4
 
 
 @dataclass
@@ -48,7 +49,9 @@ class SweepResult:
 def sla_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> SweepResult:
     """One pass over up to `limit` tickets with a timer due to warn or breach at `now`."""
     now = now or clock.now()
-    ids = _due_ticket_ids(now, limit)
+    # More candidates than one pass takes, so a worker that finds the first ones locked by
+    # another still gets a share of the rest.
+    ids = _due_ticket_ids(now, CANDIDATES * limit)
     if not ids:
         return SweepResult()
     with transaction.atomic():
@@ -56,7 +59,7 @@ def sla_sweep(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> Sweep
             Ticket.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("assignee")
             .filter(pk__in=ids)
-            .order_by("pk")
+            .order_by("pk")[:limit]
         )
         if not tickets:
             return SweepResult()
@@ -81,12 +84,13 @@ def _due_ticket_ids(now: datetime, limit: int) -> list[int]:
     warning = running.filter(warned_at__isnull=True, warn_at__lte=now).order_by("warn_at")
     ids = list(breaching.values_list("ticket_id", flat=True)[:limit])
     ids += warning.values_list("ticket_id", flat=True)[:limit]
-    return sorted(set(ids))[:limit]
+    return sorted(set(ids))
 
 
 def _sweep(tickets: Sequence[Ticket], book: SlaBook, now: datetime) -> SweepResult:
     policies = {p.id: p for p in book.policies}
     timers = timers_of([t.pk for t in tickets])
+    tags = Tags(tickets)
     changes = Changes()
     notifications: list[Notification] = []
     acted: list[Ticket] = []
@@ -94,6 +98,7 @@ def _sweep(tickets: Sequence[Ticket], book: SlaBook, now: datetime) -> SweepResu
     supervisors: list[Agent] | None = None
     for ticket in tickets:
         changed_fields = False
+        raised = False
         for timer in timers[ticket.pk]:
             if timer.state != TimerState.RUNNING:
                 continue
@@ -107,8 +112,17 @@ def _sweep(tickets: Sequence[Ticket], book: SlaBook, now: datetime) -> SweepResu
                     if supervisors is None and policy.breach_notify_supervisors:
                         supervisors = _supervisors()
                     changed_fields |= _breach_actions(
-                        ticket, timer, policy, supervisors or [], actions, notifications, changes
+                        ticket,
+                        timer,
+                        policy,
+                        supervisors or [],
+                        actions,
+                        notifications,
+                        changes,
+                        tags,
+                        raise_priority=not raised,
                     )
+                    raised |= policy.breach_raise_priority
                 changes.touch(timer)
                 changes.event(
                     ticket,
@@ -130,9 +144,10 @@ def _sweep(tickets: Sequence[Ticket], book: SlaBook, now: datetime) -> SweepResu
         if changed_fields:
             acted.append(ticket)
     changes.write()
+    tags.write()
     Notification.objects.bulk_create(notifications)
     rows_update(list(tickets), ["priority", "team", *TICKET_SLA_FIELDS])
-    if acted:
+    if acted and any(p.priorities or p.teams or p.tags for p in book.policies):
         # A breach action may bring another policy to apply (a higher priority, a new team).
         sla_tickets_update(tickets=acted, book=book, now=now)
     return result
@@ -146,11 +161,15 @@ def _breach_actions(
     actions: list[str],
     notifications: list[Notification],
     changes: Changes,
+    tags: Tags,
+    *,
+    raise_priority: bool,
 ) -> bool:
-    """Carry out the policy's breach actions; True if a field policies match on changed."""
+    """Carry out the policy's breach actions; True if a field policies match on changed. The
+    priority goes up one step per sweep, however many of the ticket's timers breach in it."""
     changed = False
     label = _label(timer)
-    if policy.breach_raise_priority and ticket.priority != Priority.URGENT:
+    if raise_priority and policy.breach_raise_priority and ticket.priority != Priority.URGENT:
         raised = next(p for p, rank in RANK.items() if rank == RANK[ticket.priority] + 1)
         changes.event(
             ticket,
@@ -170,11 +189,9 @@ def _breach_actions(
         ticket.team_id = policy.breach_team_id
         actions.append(f"moved to team {policy.breach_team_id}")
         changed = True
-    if policy.breach_add_tag:
-        tag, _ = Tag.objects.get_or_create(name=policy.breach_add_tag)
-        ticket.tags.add(tag)
-        changes.event(ticket, "tag_added", tag=tag.name, by="sla")
-        actions.append(f"tagged {tag.name}")
+    if policy.breach_add_tag and tags.add(ticket, policy.breach_add_tag):
+        changes.event(ticket, "tag_added", tag=policy.breach_add_tag, by="sla")
+        actions.append(f"tagged {policy.breach_add_tag}")
         changed = True
     if policy.breach_notify_supervisors and supervisors:
         text = f"{ticket.reference} missed its {label} target: {ticket.subject}"[:500]
@@ -184,6 +201,39 @@ def _breach_actions(
         ]
         actions.append(f"notified {len(supervisors)} supervisor(s)")
     return changed
+
+
+class Tags:
+    """Tags breach actions add to the swept tickets, written with one INSERT at the end."""
+
+    def __init__(self, tickets: Sequence[Ticket]) -> None:
+        self._have: set[tuple[int, str]] = set(
+            Ticket.tags.through.objects.filter(ticket_id__in=[t.pk for t in tickets]).values_list(
+                "ticket_id", "tag__name"
+            )
+        )
+        self._new: list[tuple[int, str]] = []
+
+    def add(self, ticket: Ticket, name: str) -> bool:
+        """Whether the tag is new on the ticket."""
+        if (ticket.pk, name) in self._have:
+            return False
+        self._have.add((ticket.pk, name))
+        self._new.append((ticket.pk, name))
+        return True
+
+    def write(self) -> None:
+        if not self._new:
+            return
+        names = {name for _, name in self._new}
+        for name in names - set(Tag.objects.filter(name__in=names).values_list("name", flat=True)):
+            Tag.objects.get_or_create(name=name)
+        ids = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
+        through = Ticket.tags.through
+        through.objects.bulk_create(
+            [through(ticket_id=ticket, tag_id=ids[name]) for ticket, name in self._new],
+            ignore_conflicts=True,
+        )
 
 
 def _notify_warned(ticket: Ticket, timer: SlaTimer) -> list[Notification]:
