@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from caredesk.sla.calendar import BusinessCalendar, add_business_time, business_time_between
 from caredesk.sla.models import SlaTimer, TimerState
@@ -48,13 +49,20 @@ def timer_schedule(timer: SlaTimer, calendar: BusinessCalendar) -> None:
     assert timer.running_since is not None
     since = timer.running_since
     left = max(timer.target_seconds - timer.used_seconds, 0)
-    timer.due_at = add_business_time(calendar, since, timedelta(seconds=left))
+    timer.due_at = _after(calendar, since, left)
     threshold = warn_threshold(timer)
     if timer.warned_at is not None or threshold is None:
         timer.warn_at = None
     else:
         before = max(threshold - timer.used_seconds, 0)
-        timer.warn_at = add_business_time(calendar, since, timedelta(seconds=before))
+        timer.warn_at = _after(calendar, since, before)
+
+
+@lru_cache(maxsize=4096)
+def _after(calendar: BusinessCalendar, start: datetime, seconds: int) -> datetime:
+    # A batch of new tickets starts all its timers at the same instant with the same targets:
+    # the calendar walk is done once per distinct (calendar, start, target), not per ticket.
+    return add_business_time(calendar, start, timedelta(seconds=seconds))
 
 
 def timer_pause(timer: SlaTimer, calendar: BusinessCalendar, now: datetime) -> None:
