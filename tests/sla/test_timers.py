@@ -217,3 +217,22 @@ def test_two_targets_breaching_in_one_sweep_raise_the_priority_one_step(
     assert ticket.events.filter(kind="priority_set").count() == 1
     assert ticket.events.filter(kind="tag_added").count() == 1
     assert list(ticket.tags.values_list("name", flat=True)) == ["sla-breached"]
+
+
+def test_a_breach_can_move_the_ticket_to_another_team(
+    round_the_clock: SlaPolicy, mailbox: Any, frozen: Clock
+) -> None:
+    from caredesk.accounts.models import Team
+
+    escalations = Team.objects.create(name="Escalations")
+    round_the_clock.breach_team = escalations
+    round_the_clock.save()
+    ticket = new_ticket(mailbox)
+
+    frozen.advance(61 * MINUTE)
+    sla_sweep_all()
+    ticket.refresh_from_db()
+    assert ticket.team == escalations
+    moved = ticket.events.get(kind="team_changed")
+    assert (moved.data["team"], moved.data["by"]) == (escalations.pk, "sla")
+    assert "moved to team" in " ".join(ticket.events.get(kind="sla_timer_breached").data["actions"])
