@@ -69,7 +69,7 @@ class BusinessCalendar:
     zone: ZoneInfo = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "zone", _zone(self.timezone))
+        object.__setattr__(self, "zone", zone_named(self.timezone))
         weekly: dict[int, tuple[Interval, ...]] = {}
         for weekday, intervals in self.weekly_hours.items():
             if not isinstance(weekday, int) or not 0 <= weekday <= 6:
@@ -129,7 +129,7 @@ def hours_on(calendar: BusinessCalendar, day: date) -> tuple[Interval, ...]:
 
 def open_intervals(calendar: BusinessCalendar, start: datetime, end: datetime) -> Iterator[Span]:
     """The open time within [start, end) as UTC spans: in order, disjoint and never touching."""
-    start, end = _utc(start, "start"), _utc(end, "end")
+    start, end = as_utc(start, "start"), as_utc(end, "end")
 
     def merged() -> Iterator[Span]:
         pending: Span | None = None
@@ -162,7 +162,7 @@ def add_business_time(calendar: BusinessCalendar, start: datetime, duration: tim
     the next opening. Raises ValueError when there is no open time for SEARCH_DAYS days in a
     row, rather than searching for ever; long durations are fine as long as open time recurs.
     """
-    start = _utc(start, "start")
+    start = as_utc(start, "start")
     if duration < timedelta():
         raise ValueError(f"duration must not be negative, got {duration}")
     remaining = duration
@@ -177,7 +177,7 @@ def add_business_time(calendar: BusinessCalendar, start: datetime, duration: tim
 
 def is_open(calendar: BusinessCalendar, instant: datetime) -> bool:
     """Whether `instant` lies in open time (an interval's start is open, its end is not)."""
-    instant = _utc(instant, "instant")
+    instant = as_utc(instant, "instant")
     spans = open_intervals(calendar, instant, instant + timedelta.resolution)
     return next(spans, None) is not None
 
@@ -187,7 +187,7 @@ def next_open(calendar: BusinessCalendar, instant: datetime) -> datetime:
 
     Raises ValueError when there is no open time for SEARCH_DAYS days in a row.
     """
-    for span_start, _ in _pieces(calendar, _utc(instant, "instant"), until=None):
+    for span_start, _ in _pieces(calendar, as_utc(instant, "instant"), until=None):
         return span_start
     raise AssertionError("an endless search ended")
 
@@ -207,7 +207,7 @@ def _pieces(
     day = since.astimezone(zone).date() - _DAY
     reached = since  # open time before this is behind us or already given out
     idle_days = 0
-    while until is None or _first_instant(datetime.combine(day, time()), zone) < until:
+    while until is None or first_instant(datetime.combine(day, time()), zone) < until:
         idle_days += 1
         # Days' spans come in order of their starts; only their ends may overlap the next day's.
         for start, end in _day_spans(calendar, day):
@@ -227,13 +227,13 @@ def _day_spans(calendar: BusinessCalendar, day: date) -> Iterator[Span]:
     zone = calendar.zone
     for start, end in hours_on(calendar, day):
         last_day = day if end > start else day + _DAY
-        span_start = _first_instant(datetime.combine(day, start), zone)
-        span_end = _first_instant(datetime.combine(last_day, end), zone)
+        span_start = first_instant(datetime.combine(day, start), zone)
+        span_end = first_instant(datetime.combine(last_day, end), zone)
         if span_start < span_end:  # a day skipped whole by its zone leaves nothing
             yield span_start, span_end
 
 
-def _first_instant(wall: datetime, zone: ZoneInfo) -> datetime:
+def first_instant(wall: datetime, zone: ZoneInfo) -> datetime:
     """The first instant at which the clock in `zone` shows the naive `wall` time or later."""
     instant = wall.replace(tzinfo=zone).astimezone(UTC)  # fold=0: the first of two occurrences
     if instant.astimezone(zone).replace(tzinfo=None) == wall:
@@ -251,7 +251,7 @@ def _first_instant(wall: datetime, zone: ZoneInfo) -> datetime:
     return _EPOCH + high * _SECOND
 
 
-def _utc(moment: datetime, name: str) -> datetime:
+def as_utc(moment: datetime, name: str) -> datetime:
     if not isinstance(moment, datetime):
         raise ValueError(f"{name} must be a datetime, got {moment!r}")
     if moment.tzinfo is None or moment.utcoffset() is None:
@@ -259,7 +259,7 @@ def _utc(moment: datetime, name: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _zone(name: str) -> ZoneInfo:
+def zone_named(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError):

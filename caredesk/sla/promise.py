@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 # The calendar's own helpers, so a promise reads wall-clock times, gaps and zone names exactly
 # as the SLA targets it phrases were computed.
-from caredesk.sla.calendar import _first_instant, _utc, _zone
+from caredesk.sla.calendar import as_utc, first_instant, zone_named
 
 _QUARTER = timedelta(minutes=15)
 
@@ -110,7 +110,7 @@ def promise_due(*, due: datetime, timezone: str) -> datetime:
     `due` rounded up to a quarter hour on the clock there (see the module docstring).
 
     Raises ValueError for a naive `due` or an unknown zone."""
-    return _promise(_utc(due, "due"), _zone(timezone))
+    return _promise(as_utc(due, "due"), zone_named(timezone))
 
 
 def promise_phrase(*, due: datetime, now: datetime, timezone: str, language: str = "en") -> str:
@@ -119,9 +119,9 @@ def promise_phrase(*, due: datetime, now: datetime, timezone: str, language: str
     zone `timezone`, compared with `now`'s date there. Never earlier than `due`.
 
     Raises ValueError for a naive `due` or `now`, or an unknown zone."""
-    zone = _zone(timezone)
-    promised = _promise(_utc(due, "due"), zone).astimezone(zone)
-    today = _utc(now, "now").astimezone(zone).date()
+    zone = zone_named(timezone)
+    promised = _promise(as_utc(due, "due"), zone).astimezone(zone)
+    today = as_utc(now, "now").astimezone(zone).date()
     words = _PHRASINGS.get(language.replace("_", "-").split("-")[0].lower(), _PHRASINGS["en"])
     days = (promised.date() - today).days
     if days == 0:
@@ -146,7 +146,7 @@ def _promise(due: datetime, zone: ZoneInfo) -> datetime:
     start = due
     while True:
         wall = _ceil_quarter(start.astimezone(zone).replace(tzinfo=None))
-        promised = _first_instant(wall, zone)  # a skipped time becomes the moment of the jump
+        promised = first_instant(wall, zone)  # a skipped time becomes the moment of the jump
         if promised < start:  # `start` is in the second pass of a repeated hour: stay in it
             promised = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
         if _on_quarter(promised.astimezone(zone).replace(tzinfo=None)):

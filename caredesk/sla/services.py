@@ -26,7 +26,6 @@ from typing import Any
 from caredesk.core import clock
 from caredesk.core.bulk import rows_update
 from caredesk.sla.book import SlaBook, sla_book_load
-from caredesk.sla.calendar import BusinessCalendar
 from caredesk.sla.models import ACTIVE_STATES, SlaTimer, TimerKind, TimerState
 from caredesk.sla.policies import Policy, TicketFacts
 from caredesk.sla.timers import (
@@ -410,7 +409,3 @@ def ticket_sla_summarise(ticket: Ticket, timers: Sequence[SlaTimer]) -> None:
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
-
-
-def calendar_of(timer: SlaTimer, book: SlaBook) -> BusinessCalendar:
-    return book.calendars[timer.calendar_id]
