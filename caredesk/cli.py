@@ -194,6 +194,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_ingest)
 
+    from caredesk.inbound.sources import cli_imap
+
+    cli_imap.add_commands(sub)
+
     p = sub.add_parser("reprocess", help="process stored emails again (e.g. quarantined ones)")
     p.add_argument("ids", nargs="*", type=int, metavar="INTAKE_ID")
     p.add_argument("--quarantined", action="store_true", help="every quarantined email")

@@ -47,11 +47,20 @@ def requeue_unfinished() -> tuple[int, int]:
 
 
 def run_worker(*, workers: int | None = None) -> None:
+    """The Huey consumer, plus the IMAP fetchers (every worker runs them; leases make sure each
+    mailbox is fetched by one worker at a time)."""
+    from caredesk.inbound.sources.imap_fetcher import ImapFetchers
+
     requeue_unfinished()
     options: dict[str, object] = {}
     if workers:
         options["workers"] = workers
-    call_command("run_huey", **options)
+    fetchers = ImapFetchers().start() if settings.CAREDESK_IMAP_FETCH else None
+    try:
+        call_command("run_huey", **options)
+    finally:
+        if fetchers is not None:
+            fetchers.stop()
 
 
 def _first_run() -> list[str]:

@@ -17,6 +17,7 @@ from prometheus_client.registry import Collector
 
 from caredesk.core import clock
 from caredesk.inbound.models import InboundMessage, IntakeStatus
+from caredesk.mailboxes.models import ImapAccount
 from caredesk.outbound.models import DeliveryStatus, OutboundEmail
 from caredesk.tickets.models import Ticket
 
@@ -54,10 +55,40 @@ class PipelineCollector(Collector):
                 outbound.add_metric([kind, status], found.get((kind, status), 0))
         yield outbound
 
+        yield from _imap()
+
         tickets = GaugeMetricFamily("caredesk_tickets", "Tickets by status", labels=["status"])
         for status, n in Ticket.objects.values_list("status").annotate(n=Count("id")).order_by():
             tickets.add_metric([status], n)
         yield tickets
+
+
+def _imap() -> Iterator[GaugeMetricFamily]:
+    """Per IMAP mailbox: emails fetched, the last successful fetch, and whether it is failing."""
+    fetched = GaugeMetricFamily(
+        "caredesk_imap_fetched_emails", "Emails fetched over IMAP", labels=["mailbox"]
+    )
+    success = GaugeMetricFamily(
+        "caredesk_imap_last_success_timestamp_seconds",
+        "When the mailbox was last fetched without error (0: never)",
+        labels=["mailbox"],
+    )
+    failing = GaugeMetricFamily(
+        "caredesk_imap_failing_seconds",
+        "How long fetching the mailbox has been failing (0 when it works)",
+        labels=["mailbox"],
+    )
+    now = clock.now()
+    for account in ImapAccount.objects.select_related("mailbox").filter(enabled=True):
+        label = [account.mailbox.address]
+        fetched.add_metric(label, account.fetched_count)
+        at = account.last_success_at
+        success.add_metric(label, at.timestamp() if at else 0.0)
+        since = account.failing_since
+        failing.add_metric(label, (now - since).total_seconds() if since else 0.0)
+    yield fetched
+    yield success
+    yield failing
 
 
 def registry() -> CollectorRegistry:

@@ -1,0 +1,171 @@
+"""A real Dovecot IMAP server (with LMTP for delivering test mail), started by the tests.
+
+Dovecot comes from Debian's packages (scripts/apt-packages.txt) and runs with its own config
+file under a short temporary folder, on free loopback ports; it stores mail as the `vmail`
+system user, created here when missing (Dovecot refuses to store mail as root).
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import signal
+import smtplib
+import subprocess
+import tempfile
+import time
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+DOVECOT = "/usr/sbin/dovecot"
+USER = "support@example.test"
+PASSWORD = "secret"
+
+CONFIG = """\
+base_dir = {w}/run
+state_dir = {w}/state
+instance_name = caredesk-test-{port}
+listen = 127.0.0.1
+protocols = imap lmtp
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_failure_delay = 0
+log_path = {w}/dovecot.log
+hostname = mail.example.test
+postmaster_address = postmaster@example.test
+first_valid_uid = 100
+mail_uid = vmail
+mail_gid = vmail
+mail_location = maildir:{w}/mail/%d/%n/Maildir
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {w}/users
+}}
+userdb {{
+  driver = static
+  args = home={w}/mail/%d/%n
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service lmtp {{
+  inet_listener lmtp {{
+    address = 127.0.0.1
+    port = {lmtp}
+  }}
+}}
+"""
+
+
+def available() -> bool:
+    """Dovecot is installed and can run here (it needs root to switch to `vmail`)."""
+    return os.path.exists(DOVECOT) and os.geteuid() == 0
+
+
+class Dovecot:
+    def __init__(self, imap_port: int, lmtp_port: int) -> None:
+        self.port = imap_port
+        self.lmtp_port = lmtp_port
+        self.dir = Path(tempfile.mkdtemp(prefix="cdv", dir="/tmp"))
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def maildir(self) -> Path:
+        local, _, domain = USER.partition("@")
+        return self.dir / "mail" / domain / local / "Maildir"
+
+    def start(self) -> Dovecot:
+        try:
+            pwd.getpwnam("vmail")
+        except KeyError:
+            subprocess.run(
+                [
+                    "useradd",
+                    "--system",
+                    "--no-create-home",
+                    "--shell",
+                    "/usr/sbin/nologin",
+                    "vmail",
+                ],
+                check=True,
+            )
+        self.dir.chmod(0o755)  # mkdtemp's folder is root's alone; vmail must reach the mail
+        (self.dir / "mail").mkdir()
+        shutil.chown(self.dir / "mail", "vmail", "vmail")
+        (self.dir / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
+        config = self.dir / "dovecot.conf"
+        config.write_text(CONFIG.format(w=self.dir, port=self.port, lmtp=self.lmtp_port))
+        self.process = subprocess.Popen([DOVECOT, "-F", "-c", str(config)])
+        deadline = time.monotonic() + 10
+        from tests.conftest import port_open
+
+        while not (port_open("127.0.0.1", self.port) and port_open("127.0.0.1", self.lmtp_port)):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise RuntimeError(f"dovecot did not start: {self.log()}")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.process = None
+
+    def start_again(self) -> None:
+        config = self.dir / "dovecot.conf"
+        self.process = subprocess.Popen([DOVECOT, "-F", "-c", str(config)])
+        from tests.conftest import port_open
+
+        deadline = time.monotonic() + 10
+        while not port_open("127.0.0.1", self.port):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"dovecot did not start again: {self.log()}")
+            time.sleep(0.02)
+
+    def cleanup(self) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def log(self) -> str:
+        path = self.dir / "dovecot.log"
+        return path.read_text()[-3000:] if path.exists() else ""
+
+    def deliver(self, raw: bytes, to: str = USER) -> None:
+        """Deliver over LMTP, as the mail server in front of Dovecot would."""
+        with smtplib.LMTP("127.0.0.1", self.lmtp_port) as lmtp:
+            lmtp.sendmail("customer@example.net", [to], raw)
+
+    def reset_uidvalidity(self) -> None:
+        """Make Dovecot forget its UID list, as after a server migration: new UIDVALIDITY."""
+        self.stop()
+        for name in (
+            "dovecot-uidlist",
+            "dovecot.index",
+            "dovecot.index.cache",
+            "dovecot.index.log",
+        ):
+            (self.maildir / name).unlink(missing_ok=True)
+        time.sleep(1.1)  # UIDVALIDITY is the creation time in seconds: make it differ
+        self.start_again()
+
+
+def email(subject: str, *, sender: str = "Jane Doe <jane@example.net>", body: str = "") -> bytes:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "support@example.test"
+    msg["Subject"] = subject
+    msg["Message-ID"] = make_msgid(domain="example.net")
+    msg.set_content(body or f"Hello, about {subject}.\n")
+    return bytes(msg)
