@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 
 from caredesk.core.errors import InvalidRequest
-from caredesk.mailboxes.imap import imap_account_set
+from caredesk.mailboxes.imap import imap_account_prepare
 from caredesk.mailboxes.models import ImapAccount, Mailbox
 
 
@@ -65,13 +65,16 @@ class ImapAccountForm(forms.ModelForm[ImapAccount]):
         if mailbox is None:
             return data
         try:
-            self._saved = imap_account_set(mailbox=mailbox, **changes)
+            self._checked = imap_account_prepare(mailbox=mailbox, **changes)
         except InvalidRequest as exc:
             raise forms.ValidationError(str(exc)) from exc
         return data
 
     def save(self, commit: bool = True) -> ImapAccount:
-        return self._saved
+        if commit:
+            self._checked.save()
+        self.save_m2m = lambda: None  # type: ignore[method-assign]  # no many-to-many fields
+        return self._checked
 
 
 @admin.register(ImapAccount)
@@ -100,4 +103,5 @@ class ImapAccountAdmin(admin.ModelAdmin[ImapAccount]):
         return account.failing_since is None and account.last_success_at is not None
 
     def save_model(self, request: Any, obj: ImapAccount, form: Any, change: bool) -> None:
-        """Saved by the form's clean() through imap_account_set, with its checks."""
+        """The form checked the settings with the service's checks (imap_account_prepare)."""
+        obj.save()

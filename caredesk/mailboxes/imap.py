@@ -19,6 +19,13 @@ def imap_account_set(*, mailbox: Mailbox, **changes: Any) -> ImapAccount:
     without a folder, no password or token. Pointing it at another server, user or folder
     starts that folder afresh.
     """
+    account = imap_account_prepare(mailbox=mailbox, **changes)
+    account.save()
+    return account
+
+
+def imap_account_prepare(*, mailbox: Mailbox, **changes: Any) -> ImapAccount:
+    """`imap_account_set` without saving: the checked account, for forms to save later."""
     account = ImapAccount.objects.filter(mailbox=mailbox).first() or ImapAccount(mailbox=mailbox)
     unknown = set(changes) - {f.name for f in ImapAccount._meta.get_fields()}
     if unknown:
@@ -36,7 +43,6 @@ def imap_account_set(*, mailbox: Mailbox, **changes: Any) -> ImapAccount:
         account.uidvalidity = None
         account.last_uid = 0
         account.first_uid = 0
-    account.save()
     return account
 
 
