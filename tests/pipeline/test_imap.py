@@ -275,3 +275,22 @@ def test_a_worker_that_lost_its_lease_stores_nothing(account: ImapAccount, serve
         imap_close(client)
     assert InboundMessage.objects.count() == 0
     assert sync(account, owner="fast").stored == 1
+
+
+def test_fetching_resumes_by_itself_when_the_server_comes_back(
+    account: ImapAccount, server: Dovecot, settings: Any
+) -> None:
+    settings.CAREDESK_IMAP_BACKOFF_SECONDS = 1
+    fetchers = ImapFetchers("worker-a", scan_seconds=0.1).start()
+    try:
+        assert wait_until(lambda: ImapAccount.objects.get().last_success_at is not None)
+        server.stop()  # the network or the server goes away
+        assert wait_until(lambda: ImapAccount.objects.get().failing_since is not None, 30)
+        assert f"connection to 127.0.0.1:{server.port} lost" in ImapAccount.objects.get().last_error
+        assert wait_until(lambda: "cannot connect" in ImapAccount.objects.get().last_error, 30)
+        server.start_again()
+        server.deliver(email("Sent while we were away"))
+        assert wait_until(lambda: Ticket.objects.exists(), 30)
+        assert wait_until(lambda: ImapAccount.objects.get().failing_since is None)
+    finally:
+        fetchers.stop()

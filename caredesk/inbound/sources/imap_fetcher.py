@@ -118,6 +118,7 @@ class AccountFetcher(threading.Thread):
         self.account_id = account_id
         self.owner = owner
         self.stop = stop
+        self.server = "the IMAP server"
 
     def run(self) -> None:
         failures = 0
@@ -133,6 +134,8 @@ class AccountFetcher(threading.Thread):
                 except (ImapProblem, OSError, IMAPClientError) as exc:
                     failures += 1
                     message = str(exc) or type(exc).__name__
+                    if not isinstance(exc, ImapProblem):
+                        message = f"connection to {self.server} lost: {message}"
                     log.warning("imap account %s: %s", self.account_id, message)
                     imap_problem_record(account_id=self.account_id, message=message)
                     self.stop.wait(backoff_seconds(failures))
@@ -151,6 +154,7 @@ class AccountFetcher(threading.Thread):
         """One connection: sync, then wait for news, until stopped or the settings change."""
         account = ImapAccount.objects.select_related("mailbox").get(pk=self.account_id)
         settings_then = _connection_settings(account)
+        self.server = f"{account.host}:{account.port}"
         client = imap_connect(account)
         try:
             idle = client.has_capability("IDLE")
