@@ -31,7 +31,7 @@ listen = 127.0.0.1
 protocols = imap lmtp
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2
 auth_failure_delay = 0
 log_path = {w}/dovecot.log
 hostname = mail.example.test
@@ -40,6 +40,11 @@ first_valid_uid = 100
 mail_uid = vmail
 mail_gid = vmail
 mail_location = maildir:{w}/mail/%d/%n/Maildir
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2
+  args = {w}/oauth2.conf
+}}
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {w}/users
@@ -72,9 +77,11 @@ def available() -> bool:
 
 
 class Dovecot:
-    def __init__(self, imap_port: int, lmtp_port: int) -> None:
+    def __init__(self, imap_port: int, lmtp_port: int, *, tokeninfo_port: int = 9) -> None:
+        """`tokeninfo_port`: where an OAuth2 token-info endpoint answers XOAUTH2 logins."""
         self.port = imap_port
         self.lmtp_port = lmtp_port
+        self.tokeninfo_port = tokeninfo_port
         self.dir = Path(tempfile.mkdtemp(prefix="cdv", dir="/tmp"))
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -102,6 +109,10 @@ class Dovecot:
         (self.dir / "mail").mkdir()
         shutil.chown(self.dir / "mail", "vmail", "vmail")
         (self.dir / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
+        (self.dir / "oauth2.conf").write_text(
+            f"tokeninfo_url = http://127.0.0.1:{self.tokeninfo_port}/tokeninfo?access_token=\n"
+            "username_attribute = email\n"
+        )
         config = self.dir / "dovecot.conf"
         config.write_text(CONFIG.format(w=self.dir, port=self.port, lmtp=self.lmtp_port))
         self.process = subprocess.Popen([DOVECOT, "-F", "-c", str(config)])

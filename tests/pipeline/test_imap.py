@@ -4,14 +4,18 @@ workers that never fetch one mailbox at once."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from imapclient import IMAPClient
@@ -294,3 +298,61 @@ def test_fetching_resumes_by_itself_when_the_server_comes_back(
         assert wait_until(lambda: ImapAccount.objects.get().failing_since is None)
     finally:
         fetchers.stop()
+
+
+GOOD_TOKEN = "ya29.fresh-access-token"
+
+
+def fresh_token(account: ImapAccount) -> str:
+    """A token provider, as a project would write one to refresh Google or Microsoft tokens."""
+    return GOOD_TOKEN if account.secret == "refresh-me" else "expired-token"
+
+
+class TokenInfo(BaseHTTPRequestHandler):
+    """The OAuth2 provider's token-info endpoint Dovecot asks about each XOAUTH2 login."""
+
+    def do_GET(self) -> None:
+        token = parse_qs(urlparse(self.path).query).get("access_token", [""])[0]
+        ok = token == GOOD_TOKEN
+        body = json.dumps({"email": dovecot.USER} if ok else {"error": "invalid_token"})
+        self.send_response(200 if ok else 401)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def oauth_server() -> Iterator[Dovecot]:
+    need_service("Dovecot (dovecot-imapd, run as root)", dovecot.available())
+    tokeninfo = ThreadingHTTPServer(("127.0.0.1", 0), TokenInfo)
+    threading.Thread(target=tokeninfo.serve_forever, daemon=True).start()
+    running = Dovecot(free_port(), free_port(), tokeninfo_port=tokeninfo.server_port).start()
+    yield running
+    running.cleanup()
+    tokeninfo.shutdown()
+
+
+def test_xoauth2_signs_in_with_the_token_the_provider_gives(
+    mailbox: Any, oauth_server: Dovecot
+) -> None:
+    account = imap_account_set(
+        mailbox=mailbox,
+        host="127.0.0.1",
+        port=oauth_server.port,
+        security="plain",
+        username=dovecot.USER,
+        auth="xoauth2",
+        secret="refresh-me",
+        token_provider="tests.pipeline.test_imap.fresh_token",
+        import_history=True,
+    )
+    oauth_server.deliver(email("Signed in with OAuth2"))
+    assert sync(account).stored == 1
+    assert Ticket.objects.get().subject == "Signed in with OAuth2"
+
+    imap_account_set(mailbox=mailbox, secret="revoked")
+    with pytest.raises(ImapProblem, match="refused the login"):
+        imap_connect(ImapAccount.objects.get())
