@@ -29,7 +29,7 @@ state_dir = {w}/state
 instance_name = caredesk-test-{port}
 listen = 127.0.0.1
 protocols = imap lmtp
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login xoauth2
 auth_failure_delay = 0
@@ -59,7 +59,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps}
   }}
 }}
 service lmtp {{
@@ -77,11 +78,21 @@ def available() -> bool:
 
 
 class Dovecot:
-    def __init__(self, imap_port: int, lmtp_port: int, *, tokeninfo_port: int = 9) -> None:
-        """`tokeninfo_port`: where an OAuth2 token-info endpoint answers XOAUTH2 logins."""
+    def __init__(
+        self,
+        imap_port: int,
+        lmtp_port: int,
+        *,
+        tokeninfo_port: int = 9,
+        imaps_port: int = 0,
+    ) -> None:
+        """`tokeninfo_port`: where an OAuth2 token-info endpoint answers XOAUTH2 logins.
+        `imaps_port`: also serve TLS there (and STARTTLS on the IMAP port), with a certificate
+        for 127.0.0.1 made here; `ca_file` is the file a client must trust."""
         self.port = imap_port
         self.lmtp_port = lmtp_port
         self.tokeninfo_port = tokeninfo_port
+        self.imaps_port = imaps_port
         self.dir = Path(tempfile.mkdtemp(prefix="cdv", dir="/tmp"))
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -113,8 +124,20 @@ class Dovecot:
             f"tokeninfo_url = http://127.0.0.1:{self.tokeninfo_port}/tokeninfo?access_token=\n"
             "username_attribute = email\n"
         )
+        ssl = "ssl = no"
+        if self.imaps_port:
+            self._certificate()
+            ssl = f"ssl = yes\nssl_cert = <{self.ca_file}\nssl_key = <{self.dir / 'key.pem'}"
         config = self.dir / "dovecot.conf"
-        config.write_text(CONFIG.format(w=self.dir, port=self.port, lmtp=self.lmtp_port))
+        config.write_text(
+            CONFIG.format(
+                w=self.dir,
+                port=self.port,
+                lmtp=self.lmtp_port,
+                imaps=self.imaps_port,
+                ssl=ssl,
+            )
+        )
         self.process = subprocess.Popen([DOVECOT, "-F", "-c", str(config)])
         deadline = time.monotonic() + 10
         from tests.conftest import port_open
@@ -124,6 +147,34 @@ class Dovecot:
                 raise RuntimeError(f"dovecot did not start: {self.log()}")
             time.sleep(0.02)
         return self
+
+    @property
+    def ca_file(self) -> Path:
+        return self.dir / "cert.pem"
+
+    def _certificate(self) -> None:
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+                "-keyout",
+                str(self.dir / "key.pem"),
+                "-out",
+                str(self.ca_file),
+            ],
+            check=True,
+            capture_output=True,
+        )
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -356,3 +356,35 @@ def test_xoauth2_signs_in_with_the_token_the_provider_gives(
     imap_account_set(mailbox=mailbox, secret="revoked")
     with pytest.raises(ImapProblem, match="refused the login"):
         imap_connect(ImapAccount.objects.get())
+
+
+@pytest.fixture
+def tls_server() -> Iterator[Dovecot]:
+    need_service("Dovecot (dovecot-imapd, run as root)", dovecot.available())
+    running = Dovecot(free_port(), free_port(), imaps_port=free_port()).start()
+    yield running
+    running.cleanup()
+
+
+@pytest.mark.parametrize("security", ["tls", "starttls"])
+def test_tls_and_starttls_verify_the_servers_certificate(
+    mailbox: Any, tls_server: Dovecot, security: str, monkeypatch: Any
+) -> None:
+    port = tls_server.imaps_port if security == "tls" else tls_server.port
+    account = imap_account_set(
+        mailbox=mailbox,
+        host="127.0.0.1",
+        port=port,
+        security=security,
+        username=dovecot.USER,
+        secret=dovecot.PASSWORD,
+        import_history=True,
+    )
+    # An unknown certificate is refused, with the reason.
+    with pytest.raises(ImapProblem, match=r"CERTIFICATE_VERIFY_FAILED"):
+        imap_connect(account)
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_server.ca_file))  # the server's CA is trusted
+    tls_server.deliver(email(f"Over {security}"))
+    assert sync(account).stored == 1
+    assert Ticket.objects.get().subject == f"Over {security}"

@@ -293,6 +293,8 @@ def imap_close(client: IMAPClient) -> None:
 
 
 def _text(exc: BaseException) -> str:
+    if isinstance(exc, OSError):  # (errno, text): str() says both
+        return str(exc)
     message = exc.args[0] if exc.args else exc
     if isinstance(message, bytes):
         return message.decode("utf-8", "replace")
