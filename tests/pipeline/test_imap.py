@@ -28,6 +28,7 @@ from caredesk.inbound.sources.imap import (
     LeaseLost,
     imap_close,
     imap_connect,
+    imap_news,
     imap_sync,
 )
 from caredesk.inbound.sources.imap_fetcher import (
@@ -388,3 +389,56 @@ def test_tls_and_starttls_verify_the_servers_certificate(
     tls_server.deliver(email(f"Over {security}"))
     assert sync(account).stored == 1
     assert Ticket.objects.get().subject == f"Over {security}"
+
+
+def test_mail_arriving_during_a_sync_does_not_wait_for_the_next_poll(
+    account: ImapAccount, server: Dovecot, settings: Any, monkeypatch: Any
+) -> None:
+    settings.CAREDESK_IMAP_POLL_SECONDS = 600
+    fetch = IMAPClient.fetch
+    sent: list[float] = []
+
+    def fetch_while_mail_arrives(self: IMAPClient, *args: Any, **kwargs: Any) -> Any:
+        if not sent:  # the server learns of a new email between SEARCH and FETCH
+            time.sleep(0.6)  # past Dovecot's 0.5 s delay for the news that woke this sync
+            server.deliver(email("Arrived mid-sync"))
+            sent.append(time.monotonic())
+        return fetch(self, *args, **kwargs)
+
+    server.deliver(email("First"))
+    fetchers = ImapFetchers("worker-a", scan_seconds=0.1).start()
+    try:
+        assert wait_until(lambda: Ticket.objects.filter(subject="First").exists())
+        time.sleep(0.5)  # that sync is over; the session is in IDLE
+        monkeypatch.setattr(IMAPClient, "fetch", fetch_while_mail_arrives)
+        server.deliver(email("Second"))
+        assert wait_until(lambda: Ticket.objects.filter(subject="Arrived mid-sync").exists(), 5)
+        assert time.monotonic() - sent[0] < 5
+    finally:
+        fetchers.stop()
+
+
+def test_news_announced_during_a_sync_is_noticed_and_only_once(
+    account: ImapAccount, server: Dovecot, monkeypatch: Any
+) -> None:
+    """The server tells of mail that arrives mid-sync in the FETCH reply, not again in IDLE:
+    the fetcher must ask imaplib for it (imap_news), and SELECT's own count is no news."""
+    server.deliver(email("First"))
+    fetch = IMAPClient.fetch
+
+    def fetch_while_mail_arrives(self: IMAPClient, *args: Any, **kwargs: Any) -> Any:
+        server.deliver(email("Arrived mid-sync"))
+        monkeypatch.setattr(IMAPClient, "fetch", fetch)
+        return fetch(self, *args, **kwargs)
+
+    monkeypatch.setattr(IMAPClient, "fetch", fetch_while_mail_arrives)
+    assert imap_lease_acquire(account_id=account.pk, owner="test")
+    client = imap_connect(account)
+    try:
+        assert imap_sync(client, account, owner="test").stored == 1
+        assert imap_news(client) is True
+        assert imap_sync(client, account, owner="test").stored == 1
+        assert imap_news(client) is False  # a quiet folder ends the loop
+    finally:
+        imap_close(client)
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Arrived mid-sync", "First"]

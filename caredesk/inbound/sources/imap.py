@@ -110,9 +110,22 @@ def imap_select(client: IMAPClient, account: ImapAccount) -> tuple[int, int]:
         info = client.select_folder(account.folder)
     except IMAPClientError as exc:
         raise ImapProblem(f"cannot open the folder {account.folder!r}: {_text(exc)}") from exc
+    imap_news(client)  # SELECT's own EXISTS is no news: the sync reads the folder now
     uidvalidity = int(info[b"UIDVALIDITY"])
     uidnext = int(info.get(b"UIDNEXT", 0)) or _uidnext_by_search(client)
     return uidvalidity, uidnext
+
+
+def imap_news(client: IMAPClient) -> bool:
+    """Whether the server announced new mail (EXISTS) in replies since the last call.
+
+    A server announces each arrival once: mail that lands while a sync runs is announced in
+    the SEARCH, FETCH or STORE reply, and not again in the IDLE that follows, so it would wait
+    for the next poll. imaplib keeps those announcements; `response()` hands them over and
+    forgets them (imapclient has no public way to read them).
+    """
+    _, data = client._imap.response("EXISTS")
+    return any(item is not None for item in data)
 
 
 def _uidnext_by_search(client: IMAPClient) -> int:

@@ -32,6 +32,7 @@ from caredesk.inbound.sources.imap import (
     LeaseLost,
     imap_close,
     imap_connect,
+    imap_news,
     imap_sync,
 )
 from caredesk.mailboxes.models import ImapAccount
@@ -167,6 +168,8 @@ class AccountFetcher(threading.Thread):
                     if _connection_settings(account) != settings_then:
                         return  # reconnect with the new settings
                     imap_sync(client, account, owner=self.owner)
+                    while imap_news(client):  # mail arrived during the sync
+                        imap_sync(client, account, owner=self.owner)
                     due = time.monotonic() + poll
                 if not imap_lease_acquire(account_id=self.account_id, owner=self.owner):
                     raise LeaseLost("lease lost")
