@@ -85,6 +85,7 @@ class Dovecot:
         *,
         tokeninfo_port: int = 9,
         imaps_port: int = 0,
+        idle: bool = True,
     ) -> None:
         """`tokeninfo_port`: where an OAuth2 token-info endpoint answers XOAUTH2 logins.
         `imaps_port`: also serve TLS there (and STARTTLS on the IMAP port), with a certificate
@@ -93,6 +94,7 @@ class Dovecot:
         self.lmtp_port = lmtp_port
         self.tokeninfo_port = tokeninfo_port
         self.imaps_port = imaps_port
+        self.idle = idle  # False: a server that does not offer IDLE (clients must poll)
         self.dir = Path(tempfile.mkdtemp(prefix="cdv", dir="/tmp"))
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -128,6 +130,8 @@ class Dovecot:
         if self.imaps_port:
             self._certificate()
             ssl = f"ssl = yes\nssl_cert = <{self.ca_file}\nssl_key = <{self.dir / 'key.pem'}"
+        if not self.idle:
+            ssl += "\nimap_capability = IMAP4rev1 SASL-IR ID ENABLE LITERAL+ UIDPLUS MOVE"
         config = self.dir / "dovecot.conf"
         config.write_text(
             CONFIG.format(

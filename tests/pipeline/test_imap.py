@@ -442,3 +442,36 @@ def test_news_announced_during_a_sync_is_noticed_and_only_once(
     finally:
         imap_close(client)
     assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Arrived mid-sync", "First"]
+
+
+@pytest.fixture
+def server_without_idle() -> Iterator[Dovecot]:
+    need_service("Dovecot (dovecot-imapd, run as root)", dovecot.available())
+    running = Dovecot(free_port(), free_port(), idle=False).start()
+    yield running
+    running.cleanup()
+
+
+def test_a_server_without_idle_is_polled(
+    mailbox: Any, server_without_idle: Dovecot, settings: Any
+) -> None:
+    settings.CAREDESK_IMAP_POLL_SECONDS = 1
+    imap_account_set(
+        mailbox=mailbox,
+        host="127.0.0.1",
+        port=server_without_idle.port,
+        security="plain",
+        username=dovecot.USER,
+        secret=dovecot.PASSWORD,
+    )
+    client = imap_connect(ImapAccount.objects.get())
+    assert not client.has_capability("IDLE")
+    imap_close(client)
+
+    fetchers = ImapFetchers("worker-a", scan_seconds=0.1).start()
+    try:
+        assert wait_until(lambda: ImapAccount.objects.get().last_success_at is not None)
+        server_without_idle.deliver(email("Found by polling"))
+        assert wait_until(lambda: Ticket.objects.filter(subject="Found by polling").exists(), 10)
+    finally:
+        fetchers.stop()
