@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "caredesk.tickets",
     "caredesk.sla",
     "caredesk.outbound",
+    "caredesk.workspace",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,14 @@ CAREDESK_DELIVERY_MAX_ATTEMPTS = env.get_int("DELIVERY_MAX_ATTEMPTS", 8)
 CAREDESK_DELIVERY_BACKOFF_SECONDS = env.get_int("DELIVERY_BACKOFF_SECONDS", 30)
 CAREDESK_ACK_LIMIT_PER_HOUR = env.get_int("ACK_LIMIT_PER_HOUR", 3)
 CAREDESK_STUCK_INTAKE_SECONDS = env.get_int("STUCK_INTAKE_SECONDS", 60)
+# Signing in to the workspace.
+LOGIN_URL = "workspace:sign-in"
+LOGIN_REDIRECT_URL = "workspace:inbox"
+CAREDESK_SIGNIN_MAX_FAILURES = env.get_int("SIGNIN_MAX_FAILURES", 5)
+CAREDESK_SIGNIN_WINDOW_MINUTES = env.get_int("SIGNIN_WINDOW_MINUTES", 15)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
 # IMAP fetching (see docs/mail-setup.md).
 CAREDESK_IMAP_POLL_SECONDS = env.get_int("IMAP_POLL_SECONDS", 30)
 CAREDESK_IMAP_LEASE_SECONDS = env.get_int("IMAP_LEASE_SECONDS", 60)

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from caredesk.api.urls import api
 from caredesk.core import views
@@ -9,5 +9,5 @@ urlpatterns = [
     path("metrics", views.metrics, name="metrics"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("", views.home, name="home"),
+    path("", include("caredesk.workspace.urls")),
 ]

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -20,8 +19,3 @@ def metrics(request: HttpRequest) -> HttpResponse:
     from caredesk.core.metrics import registry
 
     return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    # The agents' workspace lives here; until it exists the admin is where agents sign in.
-    return redirect("admin:index")

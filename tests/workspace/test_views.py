@@ -1,0 +1,86 @@
+"""The workspace's pages without a browser: sign-in throttling, inbox views, refused changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from caredesk.accounts.models import Team
+from caredesk.accounts.services import agent_create
+from caredesk.tickets.services import ticket_assign, ticket_set_properties, ticket_set_status
+from tests.api.support import new_ticket
+
+PASSWORD = "correct horse battery"
+
+
+def test_pages_need_signing_in(client: Client, mailbox: Any) -> None:
+    ticket = new_ticket(mailbox)
+    for path in ("/", "/inbox/open", f"/tickets/{ticket.pk}"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/sign-in")
+    assert client.post(f"/tickets/{ticket.pk}/status", {"status": "solved"}).status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == "new"
+
+
+def test_failed_sign_ins_are_throttled_even_with_the_right_password(
+    client: Client, db: None
+) -> None:
+    agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
+    for _ in range(5):
+        wrong = client.post("/sign-in", {"email": "ann@example.com", "password": "guess"})
+        assert wrong.status_code == 400
+        assert "do not match" in wrong.content.decode()
+    right = client.post("/sign-in", {"email": "ann@example.com", "password": PASSWORD})
+    assert right.status_code == 400 and "Too many failed attempts" in right.content.decode()
+
+
+def test_sign_in_only_redirects_within_caredesk(client: Client, db: None) -> None:
+    agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
+    response = client.post(
+        "/sign-in",
+        {"email": "ANN@example.com", "password": PASSWORD, "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_inbox_views_count_and_order_by_what_needs_attention(client: Client, mailbox: Any) -> None:
+    ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
+    billing = Team.objects.create(name="Billing")
+    ann.teams.add(billing)
+    calm = new_ticket(mailbox, sender="a@example.org", subject="A question")
+    burning = new_ticket(mailbox, sender="b@example.org", subject="Outage", body="All down.")
+    mine = new_ticket(mailbox, sender="c@example.org", subject="Mine")
+    ticket_assign(ticket=mine, agent=ann, actor=ann)
+    ticket_set_properties(ticket=calm, actor=ann, team=billing)
+    waiting = new_ticket(mailbox, sender="d@example.org", subject="Waiting")
+    ticket_set_status(ticket=waiting, status="pending", actor=ann)
+    client.force_login(ann)
+
+    page = client.get("/inbox/unassigned")
+    assert page.context["counts"] == {
+        "mine": 1,
+        "unassigned": 2,
+        "teams": 1,
+        "open": 3,
+        "pending": 1,
+        "solved": 0,
+    }
+    assert [t.pk for t, _ in page.context["rows"]] == [burning.pk, calm.pk]  # urgent first
+    assert [t.pk for t, _ in client.get("/").context["rows"]] == [mine.pk]
+    assert client.get("/inbox/nonsense").status_code == 404
+
+
+def test_a_refused_change_is_a_message_not_an_error(client: Client, mailbox: Any) -> None:
+    ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
+    ticket = new_ticket(mailbox)
+    client.force_login(ann)
+    response = client.post(
+        f"/tickets/{ticket.pk}/priority", {"priority": "urgent", "reason": ""}, follow=True
+    )
+    assert response.status_code == 200
+    assert "say why the priority changes" in response.content.decode()
+    assert client.post("/tickets/999999/status", {"status": "open"}).status_code == 404
+    empty = client.post(f"/tickets/{ticket.pk}/reply", {"text": "  "}, follow=True)
+    assert "a reply needs some text" in empty.content.decode()
