@@ -10,6 +10,7 @@ from caredesk.accounts.models import Agent
 from caredesk.core.errors import NotFound
 from caredesk.tickets.models import Status, Ticket
 from caredesk.tickets.priority import RANK
+from caredesk.workspace.access import visible_to
 
 UNSOLVED = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
 WAITING_ON_US = (Status.NEW, Status.OPEN, Status.ON_HOLD)
@@ -53,7 +54,8 @@ def inbox_view(slug: str) -> InboxView:
 
 
 def inbox_counts(*, agent: Agent) -> dict[str, int]:
-    return {view.slug: Ticket.objects.filter(view.filter(agent)).count() for view in VIEWS}
+    mine = Ticket.objects.filter(visible_to(agent))
+    return {view.slug: mine.filter(view.filter(agent)).count() for view in VIEWS}
 
 
 def inbox_tickets(*, agent: Agent, view: InboxView, page: int = 1) -> QuerySet[Ticket]:
@@ -66,9 +68,28 @@ def inbox_tickets(*, agent: Agent, view: InboxView, page: int = 1) -> QuerySet[T
     )
     start = (max(page, 1) - 1) * PAGE
     return (
-        Ticket.objects.filter(view.filter(agent))
+        Ticket.objects.filter(visible_to(agent), view.filter(agent))
         .select_related("customer", "assignee", "team")
         .order_by(rank.desc(), F("sla_due_at").asc(nulls_last=True), "created_at", "id")[
             start : start + PAGE
         ]
+    )
+
+
+def ticket_search(*, agent: Agent, query: str, limit: int = PAGE) -> QuerySet[Ticket]:
+    """Tickets by reference ("#123"), customer address (any of the customer's addresses),
+    subject or the text of their messages; newest activity first."""
+    query = query.strip()
+    found = Ticket.objects.filter(visible_to(agent))
+    reference = query.lstrip("#")
+    if reference.isdigit() and len(reference) < 19:
+        found = found.filter(pk=int(reference))
+    elif "@" in query:
+        found = found.filter(customer__addresses__address__icontains=query.lower())
+    else:
+        found = found.filter(Q(subject__icontains=query) | Q(messages__new_text__icontains=query))
+    return (
+        found.select_related("customer", "assignee", "team")
+        .distinct()
+        .order_by("-updated_at", "-id")[:limit]
     )

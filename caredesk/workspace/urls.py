@@ -15,4 +15,7 @@ urlpatterns = [
     path("tickets/<int:ref>/priority", views.set_priority, name="priority"),
     path("tickets/<int:ref>/assign", views.assign, name="assign"),
     path("tickets/<int:ref>/properties", views.set_properties, name="properties"),
+    path("tickets/<int:ref>/merge", views.merge, name="merge"),
+    path("tickets/<int:ref>/presence", views.presence, name="presence"),
+    path("search", views.search, name="search"),
 ]

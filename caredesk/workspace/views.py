@@ -24,15 +24,18 @@ from caredesk.core.errors import InvalidRequest, NotFound
 from caredesk.sla.selectors import sla_views
 from caredesk.tickets.models import Priority, Status
 from caredesk.tickets.replies import ticket_reply
-from caredesk.tickets.selectors import ticket_get, ticket_get_detailed
+from caredesk.tickets.selectors import ticket_get_detailed
 from caredesk.tickets.services import (
     ticket_add_note,
     ticket_assign,
+    ticket_merge,
     ticket_set_priority,
     ticket_set_properties,
     ticket_set_status,
 )
-from caredesk.workspace.inbox import VIEWS, inbox_counts, inbox_tickets, inbox_view
+from caredesk.workspace.access import ticket_for
+from caredesk.workspace.inbox import VIEWS, inbox_counts, inbox_tickets, inbox_view, ticket_search
+from caredesk.workspace.presence import presence_leave, presence_report
 from caredesk.workspace.signin import agent_sign_in
 
 
@@ -104,10 +107,12 @@ def _page(value: str | None) -> int:
 @login_required
 def ticket(request: HttpRequest, ref: int) -> HttpResponse:
     try:
+        ticket_for(agent=_agent(request), reference=ref)
         found = ticket_get_detailed(reference=ref)
     except NotFound as exc:
         return render(request, "workspace/error.html", {"error": str(exc)}, status=404)
     sla = sla_views(tickets=[found]).get(found.pk)
+    shown = [m.pk for m in found.messages.all()]
     context = {
         "ticket": found,
         "sla": sla,
@@ -116,8 +121,41 @@ def ticket(request: HttpRequest, ref: int) -> HttpResponse:
         "teams": Team.objects.order_by("name"),
         "agents": Agent.objects.filter(is_active=True).order_by("name"),
         "tags": ", ".join(sorted(t.name for t in found.tags.all())),
+        "last_shown": max(shown, default=0),
+        "others": found.customer.tickets.exclude(pk=found.pk).order_by("-updated_at")[:10],
     }
     return render(request, "workspace/ticket.html", context)
+
+
+@login_required
+@require_POST
+def presence(request: HttpRequest, ref: int) -> HttpResponse:
+    """Heartbeat from an open ticket page; answers with who else is on the ticket."""
+    agent = _agent(request)
+    try:
+        found = ticket_for(agent=agent, reference=ref)
+    except NotFound as exc:
+        return HttpResponse(str(exc), status=404)
+    if request.POST.get("leaving"):
+        presence_leave(ticket=found, agent=agent)
+        return HttpResponse(status=204)
+    since = request.POST.get("since", "0")
+    report = presence_report(
+        ticket=found,
+        agent=agent,
+        composing=request.POST.get("composing") == "1",
+        since=int(since) if since.isdigit() else 0,
+    )
+    return render(request, "workspace/presence.html", {"presence": report})
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:200]
+    tickets = list(ticket_search(agent=_agent(request), query=query)) if query.strip() else []
+    slas = sla_views(tickets=tickets)
+    context = {"query": query, "rows": [(t, slas.get(t.pk)) for t in tickets]}
+    return render(request, "workspace/search.html", context)
 
 
 Action = Callable[[HttpRequest, Any], str]
@@ -132,13 +170,15 @@ def _action(func: Action) -> Callable[[HttpRequest, int], HttpResponseBase]:
     @require_POST
     def view(request: HttpRequest, ref: int) -> HttpResponseBase:
         try:
-            done = func(request, ticket_get(reference=ref))
+            done = func(request, ticket_for(agent=_agent(request), reference=ref))
         except NotFound as exc:
             return render(request, "workspace/error.html", {"error": str(exc)}, status=404)
         except InvalidRequest as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, done)
+            if done.startswith("Merged into #"):
+                return redirect("workspace:ticket", ref=int(done.split("#")[1].split()[0]))
         return redirect("workspace:ticket", ref=ref)
 
     return view
@@ -151,7 +191,8 @@ def reply(request: HttpRequest, ticket: Any) -> str:
         ticket_add_note(ticket=ticket, author=_agent(request), text=text)
         return "Note added."
     status = request.POST.get("status_after") or None
-    ticket_reply(ticket=ticket, author=_agent(request), text=text, status_after=status)
+    cc = [a for a in request.POST.get("cc", "").replace(";", ",").split(",") if a.strip()]
+    ticket_reply(ticket=ticket, author=_agent(request), text=text, cc=cc, status_after=status)
     return "Reply sent." if not status else f"Reply sent; the ticket is {status} now."
 
 
@@ -195,3 +236,14 @@ def set_properties(request: HttpRequest, ticket: Any) -> str:
         tags=tags,
     )
     return "Saved."
+
+
+@_action
+def merge(request: HttpRequest, ticket: Any) -> str:
+    into = request.POST.get("into", "").strip().lstrip("#")
+    if not into.isdigit():
+        raise InvalidRequest("give the number of the ticket to merge into, such as 123")
+    target = ticket_for(agent=_agent(request), reference=int(into))
+    reason = request.POST.get("reason", "").strip() or "merged by an agent"
+    ticket_merge(source=ticket, target=target, actor=_agent(request), reason=reason)
+    return f"Merged into #{target.pk} (#{ticket.pk} is closed and points there)."

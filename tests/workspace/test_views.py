@@ -84,3 +84,44 @@ def test_a_refused_change_is_a_message_not_an_error(client: Client, mailbox: Any
     assert client.post("/tickets/999999/status", {"status": "open"}).status_code == 404
     empty = client.post(f"/tickets/{ticket.pk}/reply", {"text": "  "}, follow=True)
     assert "a reply needs some text" in empty.content.decode()
+
+
+def test_agents_see_their_teams_tickets_and_supervisors_see_all(
+    client: Client, mailbox: Any
+) -> None:
+    ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
+    sue = agent_create(email="sue@example.com", name="Sue", role="supervisor", password=PASSWORD)
+    billing, tech = Team.objects.create(name="Billing"), Team.objects.create(name="Tech")
+    ann.teams.add(billing)
+    theirs = new_ticket(mailbox, sender="a@example.org", subject="Server error")
+    ticket_set_properties(ticket=theirs, actor=sue, team=tech)
+    ours = new_ticket(mailbox, sender="b@example.org", subject="Refund")
+    ticket_set_properties(ticket=ours, actor=sue, team=billing)
+    triage = new_ticket(mailbox, sender="c@example.org", subject="No team yet")
+
+    client.force_login(ann)
+    shown = {t.pk for t, _ in client.get("/inbox/open").context["rows"]}
+    assert shown == {ours.pk, triage.pk}
+    assert client.get(f"/tickets/{theirs.pk}").status_code == 404
+    assert client.post(f"/tickets/{theirs.pk}/status", {"status": "solved"}).status_code == 404
+    assert [t.pk for t, _ in client.get("/search", {"q": "Server"}).context["rows"]] == []
+
+    client.force_login(sue)
+    assert len(client.get("/inbox/open").context["rows"]) == 3
+    assert client.get(f"/tickets/{theirs.pk}").status_code == 200
+
+
+def test_search_by_reference_address_and_words(client: Client, mailbox: Any) -> None:
+    ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
+    parcel = new_ticket(mailbox, sender="kim@example.org", subject="Parcel", body="It is lost.\n")
+    other = new_ticket(mailbox, sender="lee@example.org", subject="Invoice")
+    client.force_login(ann)
+
+    def found(q: str) -> list[int]:
+        return [t.pk for t, _ in client.get("/search", {"q": q}).context["rows"]]
+
+    assert found(f"#{parcel.pk}") == [parcel.pk]
+    assert found("KIM@example.org") == [parcel.pk]
+    assert found("lost") == [parcel.pk]
+    assert found("invoice") == [other.pk]
+    assert found("#99999999999999999999") == []
