@@ -26,3 +26,11 @@ def duration_words(seconds: int | None) -> str:
     if hours:
         return f"{hours} h {minutes} min"
     return f"{minutes} min"
+
+
+TARGETS = {"first_reply": "first reply", "next_reply": "next reply", "resolution": "resolution"}
+
+
+@register.filter
+def target_label(kind: str | None) -> str:
+    return TARGETS.get(kind or "", kind or "")
