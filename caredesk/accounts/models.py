@@ -54,6 +54,11 @@ class Agent(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.AGENT)
     signature = models.TextField(blank=True)
     teams = models.ManyToManyField(Team, related_name="members", blank=True)
+    language = models.CharField(max_length=10, default="en")
+    time_zone = models.CharField(max_length=64, default="UTC")
+    availability = models.CharField(
+        max_length=10, choices=[("online", "Online"), ("away", "Away")], default="online"
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]

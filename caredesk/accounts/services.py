@@ -64,3 +64,31 @@ def agent_for_token(token: str) -> Agent | None:
     if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
     return found.agent
+
+
+def agent_profile_update(
+    *,
+    agent: Agent,
+    name: str,
+    signature: str,
+    language: str,
+    time_zone: str,
+    availability: str,
+) -> Agent:
+    """What an agent sets about themselves; refuses what would not work, saying why."""
+    from zoneinfo import available_timezones
+
+    name = name.strip()
+    if not name:
+        raise InvalidRequest("your name cannot be empty")
+    if time_zone not in available_timezones():
+        raise InvalidRequest(f"{time_zone!r} is not a time zone such as Europe/Berlin")
+    if availability not in ("online", "away"):
+        raise InvalidRequest("availability is online or away")
+    agent.name = name[:200]
+    agent.signature = signature.replace("\x00", "").strip()
+    agent.language = (language.strip() or "en")[:10]
+    agent.time_zone = time_zone
+    agent.availability = availability
+    agent.save(update_fields=["name", "signature", "language", "time_zone", "availability"])
+    return agent

@@ -18,4 +18,6 @@ urlpatterns = [
     path("tickets/<int:ref>/merge", views.merge, name="merge"),
     path("tickets/<int:ref>/presence", views.presence, name="presence"),
     path("search", views.search, name="search"),
+    path("profile", views.profile, name="profile"),
+    path("attachments/<int:pk>", views.attachment, name="attachment"),
 ]

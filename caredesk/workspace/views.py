@@ -13,16 +13,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from caredesk.accounts.models import Agent, Team
+from caredesk.accounts.services import agent_profile_update
 from caredesk.core.errors import InvalidRequest, NotFound
 from caredesk.sla.selectors import sla_views
-from caredesk.tickets.models import Priority, Status
+from caredesk.tickets.models import Attachment, Priority, Status
 from caredesk.tickets.replies import ticket_reply
 from caredesk.tickets.selectors import ticket_get_detailed
 from caredesk.tickets.services import (
@@ -247,3 +248,53 @@ def merge(request: HttpRequest, ticket: Any) -> str:
     reason = request.POST.get("reason", "").strip() or "merged by an agent"
     ticket_merge(source=ticket, target=target, actor=_agent(request), reason=reason)
     return f"Merged into #{target.pk} (#{ticket.pk} is closed and points there)."
+
+
+# Shown in the browser rather than downloaded: plain pictures only (never SVG, which can hold
+# script). Everything else is a download.
+SHOWN_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """An attachment, if the agent may see its ticket, with headers that keep a hostile file
+    from running in caredesk's origin."""
+    found = Attachment.objects.select_related("message").filter(pk=pk).first()
+    try:
+        if found is None:
+            raise NotFound(f"there is no attachment {pk}")
+        ticket_for(agent=_agent(request), reference=found.message.ticket_id)
+    except NotFound as exc:
+        return render(request, "workspace/error.html", {"error": str(exc)}, status=404)
+    shown = found.content_type.lower() in SHOWN_INLINE and request.GET.get("download") is None
+    response = FileResponse(
+        found.file.open("rb"),
+        as_attachment=not shown,
+        filename=found.filename,
+        content_type=found.content_type if shown else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    agent = _agent(request)
+    if request.method == "POST":
+        try:
+            agent_profile_update(
+                agent=agent,
+                name=request.POST.get("name", ""),
+                signature=request.POST.get("signature", ""),
+                language=request.POST.get("language", ""),
+                time_zone=request.POST.get("time_zone", ""),
+                availability=request.POST.get("availability", ""),
+            )
+        except InvalidRequest as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("workspace:profile")
+    return render(request, "workspace/profile.html", {"agent": agent})

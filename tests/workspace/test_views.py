@@ -125,3 +125,49 @@ def test_search_by_reference_address_and_words(client: Client, mailbox: Any) -> 
     assert found("lost") == [parcel.pk]
     assert found("invoice") == [other.pk]
     assert found("#99999999999999999999") == []
+
+
+def test_attachments_download_with_safe_headers(client: Client, mailbox: Any) -> None:
+    ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
+    page = b"<html><script>alert(document.cookie)</script></html>"
+    ticket = new_ticket(mailbox, attachment=("invoice.html", page))
+    attachment = ticket.messages.get(kind="customer").attachments.get()
+    url = f"/attachments/{attachment.pk}"
+    assert client.get(url).status_code == 302  # signed-in agents only
+    client.force_login(ann)
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert b"".join(response.streaming_content) == page
+    assert client.get("/attachments/999999").status_code == 404
+
+
+def test_agents_keep_their_own_profile(client: Client, mailbox: Any) -> None:
+    ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
+    client.force_login(ann)
+    form = {
+        "name": "Ann Agent",
+        "signature": "Ann, Example Support",
+        "language": "de",
+        "time_zone": "Europe/Berlin",
+        "availability": "away",
+    }
+    assert client.post("/profile", form).status_code == 302
+    ann.refresh_from_db()
+    assert (ann.name, ann.language, ann.time_zone, ann.availability) == (
+        "Ann Agent",
+        "de",
+        "Europe/Berlin",
+        "away",
+    )
+    refused = client.post("/profile", {**form, "time_zone": "Mars/Olympus"})
+    assert refused.status_code == 200 and "is not a time zone" in refused.content.decode()
+
+    from caredesk.tickets.replies import ticket_reply
+
+    reply = ticket_reply(ticket=new_ticket(mailbox), author=ann, text="We are on it.")
+    assert reply.text.endswith("-- \nAnn, Example Support")
