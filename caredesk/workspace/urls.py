@@ -1,23 +1,24 @@
 from django.urls import path
 
-from caredesk.workspace import views
+from caredesk.workspace.views import actions, inbox, profile, session, ticket
 
 app_name = "workspace"
 
 urlpatterns = [
-    path("sign-in", views.sign_in, name="sign-in"),
-    path("sign-out", views.sign_out, name="sign-out"),
-    path("", views.inbox, name="inbox"),
-    path("inbox/<slug:view>", views.inbox, name="inbox-view"),
-    path("tickets/<int:ref>", views.ticket, name="ticket"),
-    path("tickets/<int:ref>/reply", views.reply, name="reply"),
-    path("tickets/<int:ref>/status", views.set_status, name="status"),
-    path("tickets/<int:ref>/priority", views.set_priority, name="priority"),
-    path("tickets/<int:ref>/assign", views.assign, name="assign"),
-    path("tickets/<int:ref>/properties", views.set_properties, name="properties"),
-    path("tickets/<int:ref>/merge", views.merge, name="merge"),
-    path("tickets/<int:ref>/presence", views.presence, name="presence"),
-    path("search", views.search, name="search"),
-    path("profile", views.profile, name="profile"),
-    path("attachments/<int:pk>", views.attachment, name="attachment"),
+    path("sign-in", session.sign_in, name="sign-in"),
+    path("sign-out", session.sign_out, name="sign-out"),
+    path("", inbox.inbox, name="inbox"),
+    path("inbox/<slug:view>", inbox.inbox, name="inbox-view"),
+    path("search", inbox.search, name="search"),
+    path("tickets/<int:ref>", ticket.ticket, name="ticket"),
+    path("tickets/<int:ref>/presence", ticket.presence, name="presence"),
+    path("messages/<int:pk>/html", ticket.message_html, name="message-html"),
+    path("attachments/<int:pk>", ticket.attachment, name="attachment"),
+    path("tickets/<int:ref>/reply", actions.reply, name="reply"),
+    path("tickets/<int:ref>/status", actions.set_status, name="status"),
+    path("tickets/<int:ref>/priority", actions.set_priority, name="priority"),
+    path("tickets/<int:ref>/assign", actions.assign, name="assign"),
+    path("tickets/<int:ref>/properties", actions.set_properties, name="properties"),
+    path("tickets/<int:ref>/merge", actions.merge, name="merge"),
+    path("profile", profile.profile, name="profile"),
 ]

@@ -1,0 +1,43 @@
+"""Signing agents in and out."""
+
+from __future__ import annotations
+
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from caredesk.core.errors import InvalidRequest
+from caredesk.workspace.signin import agent_sign_in
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        try:
+            agent = agent_sign_in(
+                email=request.POST.get("email", ""),
+                password=request.POST.get("password", ""),
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+        except InvalidRequest as exc:
+            error = str(exc)
+        else:
+            login(request, agent)
+            wanted = request.POST.get("next", "")
+            safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()})
+            return redirect(wanted if wanted and safe else reverse("workspace:inbox"))
+    context = {
+        "error": error,
+        "next": request.GET.get("next", ""),
+        "email": request.POST.get("email", ""),
+    }
+    return render(request, "workspace/sign_in.html", context, status=400 if error else 200)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("workspace:sign-in")

@@ -1,0 +1,123 @@
+"""A ticket's page and what it loads: presence, a message's HTML, attachments."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from caredesk.accounts.models import Agent, Team
+from caredesk.core.errors import NotFound
+from caredesk.sla.selectors import sla_views
+from caredesk.tickets.models import Attachment, Message, Priority, Status
+from caredesk.tickets.selectors import ticket_get_detailed
+from caredesk.workspace.access import ticket_for
+from caredesk.workspace.conversation import inline_images, timeline
+from caredesk.workspace.presence import presence_leave, presence_report
+from caredesk.workspace.views._common import agent_of
+
+
+@login_required
+def ticket(request: HttpRequest, ref: int) -> HttpResponse:
+    try:
+        ticket_for(agent=agent_of(request), reference=ref)
+        found = ticket_get_detailed(reference=ref)
+    except NotFound as exc:
+        return render(request, "workspace/error.html", {"error": str(exc)}, status=404)
+    sla = sla_views(tickets=[found]).get(found.pk)
+    shown = [m.pk for m in found.messages.all()]
+    entries = timeline(found)
+    context = {
+        "ticket": found,
+        "sla": sla,
+        "statuses": Status.choices,
+        "priorities": Priority.choices,
+        "teams": Team.objects.order_by("name"),
+        "agents": Agent.objects.filter(is_active=True).order_by("name"),
+        "tags": ", ".join(sorted(t.name for t in found.tags.all())),
+        "last_shown": max(shown, default=0),
+        "timeline": entries,
+        "others": found.customer.tickets.exclude(pk=found.pk).order_by("-updated_at")[:10],
+    }
+    return render(request, "workspace/ticket.html", context)
+
+
+@login_required
+@require_POST
+def presence(request: HttpRequest, ref: int) -> HttpResponse:
+    """Heartbeat from an open ticket page; answers with who else is on the ticket."""
+    agent = agent_of(request)
+    try:
+        found = ticket_for(agent=agent, reference=ref)
+    except NotFound as exc:
+        return HttpResponse(str(exc), status=404)
+    if request.POST.get("leaving"):
+        presence_leave(ticket=found, agent=agent)
+        return HttpResponse(status=204)
+    since = request.POST.get("since", "0")
+    report = presence_report(
+        ticket=found,
+        agent=agent,
+        composing=request.POST.get("composing") == "1",
+        since=int(since) if since.isdigit() else 0,
+    )
+    return render(request, "workspace/presence.html", {"presence": report})
+
+
+@login_required
+def message_html(request: HttpRequest, pk: int) -> HttpResponse:
+    """A customer email's (sanitised) HTML, for a sandboxed frame on the ticket page.
+
+    Remote images stay blocked by the Content-Security-Policy until the agent asks for them
+    (`?images=1`): loading them tells the sender the email was read, and from where. Pictures
+    sent inside the email (cid:) are served from caredesk itself."""
+    message = Message.objects.filter(pk=pk).first()
+    try:
+        if message is None or not message.html:
+            raise NotFound(f"there is no HTML message {pk}")
+        ticket_for(agent=agent_of(request), reference=message.ticket_id)
+    except NotFound as exc:
+        return HttpResponse(str(exc), status=404, content_type="text/plain")
+    html = inline_images(message)
+    remote = " https: http:" if request.GET.get("images") == "1" else ""
+    response = HttpResponse(
+        "<!doctype html><meta charset=utf-8><base target=_blank>" + html,
+        content_type="text/html; charset=utf-8",
+    )
+    response["Content-Security-Policy"] = (
+        f"default-src 'none'; img-src 'self' data:{remote}; style-src 'unsafe-inline'; "
+        "font-src 'none'; frame-ancestors 'self'; form-action 'none'; base-uri 'none'"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# Shown in the browser rather than downloaded: plain pictures only (never SVG, which can hold
+# script). Everything else is a download.
+SHOWN_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """An attachment, if the agent may see its ticket, with headers that keep a hostile file
+    from running in caredesk's origin."""
+    found = Attachment.objects.select_related("message").filter(pk=pk).first()
+    try:
+        if found is None:
+            raise NotFound(f"there is no attachment {pk}")
+        ticket_for(agent=agent_of(request), reference=found.message.ticket_id)
+    except NotFound as exc:
+        return render(request, "workspace/error.html", {"error": str(exc)}, status=404)
+    shown = found.content_type.lower() in SHOWN_INLINE and request.GET.get("download") is None
+    response = FileResponse(
+        found.file.open("rb"),
+        as_attachment=not shown,
+        filename=found.filename,
+        content_type=found.content_type if shown else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
