@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from caredesk.accounts.models import Agent, Team
@@ -66,6 +67,7 @@ def presence(request: HttpRequest, ref: int) -> HttpResponse:
 
 
 @login_required
+@xframe_options_sameorigin
 def message_html(request: HttpRequest, pk: int) -> HttpResponse:
     """A customer email's (sanitised) HTML, for a sandboxed frame on the ticket page.
 
