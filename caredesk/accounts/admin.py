@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from caredesk.accounts.models import Agent, Team
+from caredesk.accounts.models import Agent, PasswordResetRequest, Team
 
 
 @admin.register(Agent)
@@ -13,3 +14,18 @@ class AgentAdmin(admin.ModelAdmin[Agent]):
 
 
 admin.site.register(Team)
+
+
+@admin.register(PasswordResetRequest)
+class PasswordResetRequestAdmin(admin.ModelAdmin[PasswordResetRequest]):
+    """Read only: who asked for a reset link, from where, and whether it was held back."""
+
+    list_display = ["created_at", "address", "ip", "throttled"]
+    list_filter = ["throttled"]
+    search_fields = ["address", "ip"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -79,3 +79,19 @@ class ApiToken(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.agent.email})"
+
+
+class PasswordResetRequest(TimestampedModel):
+    """Somebody asked for a password reset link for `address`, whether or not an agent has it.
+
+    Kept so that the limits per address and per IP hold across every web process, and so
+    admins can see who asked from where. `throttled` marks a request that sent nothing because
+    the address had had its share of emails already.
+    """
+
+    address = models.CharField(max_length=254, db_index=True)
+    ip = models.GenericIPAddressField(null=True, db_index=True)
+    throttled = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"reset for {self.address} from {self.ip}"

@@ -156,6 +156,13 @@ LOGIN_URL = "workspace:sign-in"
 LOGIN_REDIRECT_URL = "workspace:inbox"
 CAREDESK_SIGNIN_MAX_FAILURES = env.get_int("SIGNIN_MAX_FAILURES", 5)
 CAREDESK_SIGNIN_WINDOW_MINUTES = env.get_int("SIGNIN_WINDOW_MINUTES", 15)
+# Password reset by email (docs/password-reset.md). Links are built from CAREDESK_PUBLIC_URL,
+# never from a request's Host header unless ALLOWED_HOSTS names the hosts explicitly.
+CAREDESK_PUBLIC_URL = env.get("PUBLIC_URL").rstrip("/")
+CAREDESK_SYSTEM_FROM = env.get("SYSTEM_FROM")
+PASSWORD_RESET_TIMEOUT = env.get_int("PASSWORD_RESET_MINUTES", 60) * 60
+CAREDESK_PASSWORD_RESET_MAX_EMAILS = env.get_int("PASSWORD_RESET_MAX_EMAILS", 3)
+CAREDESK_PASSWORD_RESET_WINDOW_MINUTES = env.get_int("PASSWORD_RESET_WINDOW_MINUTES", 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

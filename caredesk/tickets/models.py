@@ -32,6 +32,14 @@ class Priority(models.TextChoices):
     LOW = "low", "Low"
 
 
+# How urgent each priority is, for ordering: higher first.
+PRIORITY_RANK: dict[str, int] = {
+    Priority.LOW: 0,
+    Priority.NORMAL: 1,
+    Priority.HIGH: 2,
+    Priority.URGENT: 3,
+}
+
 class Tag(models.Model):
     """A label on tickets ("refund", "bug"); rules, SLA policies and inbox views match on it."""
 
@@ -79,11 +87,29 @@ class Ticket(TimestampedModel):
     sla_state = models.CharField(
         max_length=10, choices=SlaState.choices, default=SlaState.NONE, blank=True
     )
+    # Computed by the database from `priority` (urgent 3 … low 0) so the inbox's order, most
+    # urgent first, can be read from an index rather than sorting every row.
+    priority_rank = models.GeneratedField(
+        expression=models.Case(
+            *(models.When(priority=p, then=models.Value(r)) for p, r in PRIORITY_RANK.items()),
+            default=models.Value(0),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
 
     class Meta:
         indexes = [
             models.Index(fields=["status", "updated_at"]),
             models.Index(fields=["status", "sla_due_at"]),
+            # The inbox's order: most urgent, earliest due (none last), longest waiting.
+            models.Index(
+                models.F("priority_rank").desc(),
+                "sla_due_at",
+                "created_at",
+                "id",
+                name="ticket_attention",
+            ),
         ]
 
     def __str__(self) -> str:

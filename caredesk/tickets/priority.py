@@ -13,14 +13,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from caredesk.tickets.models import Priority
+from caredesk.tickets.models import PRIORITY_RANK, Priority
 
-RANK: dict[str, int] = {
-    Priority.LOW: 0,
-    Priority.NORMAL: 1,
-    Priority.HIGH: 2,
-    Priority.URGENT: 3,
-}
+RANK = PRIORITY_RANK
 
 
 @dataclass(frozen=True)

@@ -29,3 +29,45 @@ class TicketPresence(models.Model):
 
     def __str__(self) -> str:
         return f"agent {self.agent_id} on #{self.ticket_id}"
+
+
+class SavedView(TimestampedModel):
+    """An inbox view an agent made from filters ("urgent billing tickets", "VIP waiting"); their
+    own, or shared with everyone when a supervisor or admin says so."""
+
+    owner = models.ForeignKey("accounts.Agent", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=80)
+    # The filters as the inbox's query string reads them, e.g. "status=open&priority=urgent".
+    filters = models.CharField(max_length=1000)
+    shared = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_view_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Draft(models.Model):
+    """What an agent is writing on a ticket, saved as they type so it survives a closed tab or a
+    change of computer. Private to that agent; gone once sent or discarded."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "Reply to customer"
+        NOTE = "note", "Internal note"
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey("accounts.Agent", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REPLY)
+    text = models.TextField(blank=True)
+    cc = models.CharField(max_length=2000, blank=True)
+    status_after = models.CharField(max_length=20, blank=True)
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "agent"], name="draft_once")]
+
+    def __str__(self) -> str:
+        return f"draft of agent {self.agent_id} on #{self.ticket_id}"

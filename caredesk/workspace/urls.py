@@ -1,12 +1,15 @@
 from django.urls import path
 
-from caredesk.workspace.views import actions, inbox, profile, session, ticket
+from caredesk.workspace.views import actions, inbox, password, profile, session, ticket
 
 app_name = "workspace"
 
 urlpatterns = [
     path("sign-in", session.sign_in, name="sign-in"),
     path("sign-out", session.sign_out, name="sign-out"),
+    path("password/forgot", password.forgot, name="password-forgot"),
+    path("password/sent", password.sent, name="password-sent"),
+    path("password/reset/<str:uidb64>/<str:token>", password.reset, name="password-reset"),
     path("", inbox.inbox, name="inbox"),
     path("inbox/<slug:view>", inbox.inbox, name="inbox-view"),
     path("search", inbox.search, name="search"),
