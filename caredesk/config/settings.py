@@ -151,6 +151,9 @@ CAREDESK_DELIVERY_MAX_ATTEMPTS = env.get_int("DELIVERY_MAX_ATTEMPTS", 8)
 CAREDESK_DELIVERY_BACKOFF_SECONDS = env.get_int("DELIVERY_BACKOFF_SECONDS", 30)
 CAREDESK_ACK_LIMIT_PER_HOUR = env.get_int("ACK_LIMIT_PER_HOUR", 3)
 CAREDESK_STUCK_INTAKE_SECONDS = env.get_int("STUCK_INTAKE_SECONDS", 60)
+# All files attached to one reply or note together. Base64 makes them a third bigger on the
+# wire: lower this if the relay or customers' providers take less than about 27 MB per email.
+CAREDESK_REPLY_ATTACHMENTS_MAX_MB = env.get_int("REPLY_ATTACHMENTS_MAX_MB", 20)
 # Signing in to the workspace.
 LOGIN_URL = "workspace:sign-in"
 LOGIN_REDIRECT_URL = "workspace:inbox"

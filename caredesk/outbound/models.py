@@ -50,6 +50,8 @@ class OutboundEmail(TimestampedModel):
     next_attempt_at = models.DateTimeField(default=clock.now)
     last_error = models.CharField(max_length=1000, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Files sent with the email: every attempt (retries included) attaches these same files.
+    attachments = models.ManyToManyField("tickets.Attachment", blank=True, related_name="+")
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"])]

@@ -84,6 +84,7 @@ def _claim(ids: Sequence[int] | None, limit: int) -> list[OutboundEmail]:
             # of=self: PostgreSQL cannot lock the nullable side (ticket) of an outer join.
             OutboundEmail.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("mailbox", "ticket")
+            .prefetch_related("attachments")
             .filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=now)
             .order_by("next_attempt_at", "pk")
         )

@@ -8,6 +8,7 @@ from caredesk.accounts.models import Agent
 from caredesk.outbound.compose import new_message_id
 from caredesk.outbound.models import OutboundEmail
 from caredesk.outbound.services import outbound_announce, outbound_build
+from caredesk.tickets.attachments import Upload, attachments_store
 from caredesk.tickets.models import Message, MessageKind, Ticket
 
 # The conversation entry's kind for each kind of outgoing email.
@@ -29,6 +30,7 @@ class OutgoingEmail:
     in_reply_to: str = ""
     references: list[str] = field(default_factory=list)
     author: Agent | None = None
+    attachments: tuple[Upload, ...] = ()  # checked (tickets.attachments.uploads_check)
 
 
 def outgoing_build(*, ticket: Ticket, email: OutgoingEmail) -> tuple[Message, OutboundEmail]:
@@ -71,10 +73,14 @@ def outgoing_build(*, ticket: Ticket, email: OutgoingEmail) -> tuple[Message, Ou
 
 def ticket_email_send(*, ticket: Ticket, email: OutgoingEmail) -> Message:
     """Record `email` in the ticket's conversation and queue it for delivery, in the caller's
-    transaction; it is sent once that commits."""
+    transaction; it is sent once that commits. Its files are stored on the conversation entry,
+    and the outbox row lists them, so every delivery attempt sends the same ones."""
     message, outbound = outgoing_build(ticket=ticket, email=email)
     message.save()
+    files = attachments_store(message=message, uploads=email.attachments)
     outbound.ticket_message = message
     outbound.save()
+    if files:
+        outbound.attachments.set(files)
     outbound_announce([outbound])
     return message

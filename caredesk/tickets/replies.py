@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -12,6 +14,7 @@ from caredesk.core.errors import InvalidRequest
 from caredesk.core.text import normalise_subject
 from caredesk.outbound.models import OutboundEmail
 from caredesk.sla.services import Happened, sla_tickets_update
+from caredesk.tickets.attachments import Upload, uploads_check
 from caredesk.tickets.models import INBOUND_KINDS, Message, MessageKind, Participant, Ticket
 from caredesk.tickets.outgoing import OutgoingEmail, ticket_email_send
 from caredesk.tickets.services import (
@@ -50,11 +53,14 @@ def ticket_reply(
     text: str,
     cc: list[str] | None = None,
     status_after: str | None = None,
+    attachments: Sequence[Upload] = (),
 ) -> Message:
+    """Email the customer (and the ticket's CCs): `attachments` go with it as files."""
     ensure_not_merged(ticket)
     text = clean_text(text)
     if not text:
         raise InvalidRequest("a reply needs some text")
+    files = tuple(uploads_check(attachments))
     cc = [a.strip().lower() for a in (cc or []) if a.strip()]
     for address in cc:
         try:
@@ -82,6 +88,7 @@ def ticket_reply(
             author=author,
             in_reply_to=in_reply_to,
             references=references,
+            attachments=files,
         ),
     )
     if cc:

@@ -16,6 +16,7 @@ from caredesk.customers.models import Customer
 from caredesk.mailboxes.models import Mailbox
 from caredesk.sla.services import sla_tickets_update
 from caredesk.tickets import states
+from caredesk.tickets.attachments import Upload, attachments_store, uploads_check
 from caredesk.tickets.models import (
     Message,
     MessageKind,
@@ -242,11 +243,16 @@ def ticket_set_properties(
     return ticket
 
 
-def ticket_add_note(*, ticket: Ticket, author: Agent, text: str) -> Message:
+@transaction.atomic
+def ticket_add_note(
+    *, ticket: Ticket, author: Agent, text: str, attachments: Sequence[Upload] = ()
+) -> Message:
+    """An internal note, for agents only; its files are kept on it and never emailed."""
     ensure_not_merged(ticket)
     text = clean_text(text)
     if not text:
         raise InvalidRequest("a note needs some text")
+    files = uploads_check(attachments)
     note = Message.objects.create(
         ticket=ticket,
         mailbox_id=ticket.mailbox_id,
@@ -257,6 +263,7 @@ def ticket_add_note(*, ticket: Ticket, author: Agent, text: str) -> Message:
         text=text,
         new_text=text,
     )
+    attachments_store(message=note, uploads=files)
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=clock.now())
     ticket_event_record(ticket=ticket, kind="note_added", actor=author, message=note.pk)
     return note
