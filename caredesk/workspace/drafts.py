@@ -1,0 +1,134 @@
+"""Drafts: what an agent is writing on a ticket, kept on the server while they type.
+
+One draft per agent and ticket, seen by nobody else. It comes back when the agent opens the
+ticket again (in any browser), and goes when the reply or note is sent or the agent discards it.
+Sending goes through here too (`draft_send`), so that the draft goes in the same transaction as
+the message is made, and a refused message keeps its words as the draft.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db import transaction
+
+from caredesk.accounts.models import Agent
+from caredesk.core import clock
+from caredesk.core.errors import InvalidRequest
+from caredesk.tickets.attachments import Upload
+from caredesk.tickets.models import Message, Status, Ticket
+from caredesk.tickets.replies import ticket_reply
+from caredesk.tickets.services import clean_text, ticket_add_note
+from caredesk.workspace.models import Draft
+
+MAX_TEXT = 100_000
+STATUSES_AFTER = ("", Status.PENDING, Status.SOLVED)
+
+
+class StaleDraft(InvalidRequest):
+    """The page saving the draft was opened before its agent sent a message on the ticket."""
+
+
+def draft_get(*, agent: Agent, ticket: Ticket) -> Draft | None:
+    return Draft.objects.filter(agent=agent, ticket=ticket).first()
+
+
+def draft_save(
+    *,
+    agent: Agent,
+    ticket: Ticket,
+    kind: str,
+    text: str,
+    cc: str = "",
+    status_after: str = "",
+    since: int | None = None,
+) -> Draft | None:
+    """Keep what `agent` is writing on `ticket`; an empty composer keeps nothing (None).
+
+    `since` is the newest conversation entry of the page that writes: when the agent has sent
+    a message on the ticket after it, that page's composer was sent already (a save that was
+    still on its way, or a second tab), and saving would bring a sent draft back."""
+    text = text.replace("\x00", "")
+    cc = clean_text(cc)
+    if len(text) > MAX_TEXT or len(cc) > 2000:
+        raise InvalidRequest("the draft is too long to keep")
+    if since is not None and (
+        Message.objects.filter(ticket=ticket, author=agent, pk__gt=since).exists()
+    ):
+        raise StaleDraft(
+            "you sent a message on this ticket after opening this page; reload it to go on writing"
+        )
+    if not text.strip() and not cc:
+        draft_discard(agent=agent, ticket=ticket)
+        return None
+    draft, _ = Draft.objects.update_or_create(
+        agent=agent,
+        ticket=ticket,
+        defaults={
+            "kind": kind if kind in Draft.Kind.values else Draft.Kind.REPLY,
+            "text": text,
+            "cc": cc,
+            "status_after": status_after if status_after in STATUSES_AFTER else "",
+            "saved_at": clock.now(),
+        },
+    )
+    return draft
+
+
+def draft_discard(*, agent: Agent, ticket: Ticket) -> None:
+    Draft.objects.filter(agent=agent, ticket=ticket).delete()
+
+
+def draft_send(
+    *,
+    agent: Agent,
+    ticket: Ticket,
+    kind: str,
+    text: str,
+    cc: str = "",
+    status_after: str = "",
+    attachments: Sequence[Upload] = (),
+) -> str:
+    """Send the composer's reply (or add its note) and drop the agent's draft, together; says
+    what was done. When the message is refused, what was written is kept as the draft (files
+    are not: the agent attaches them again) and the InvalidRequest goes on to the caller."""
+    try:
+        with transaction.atomic():
+            if kind == Draft.Kind.NOTE:
+                ticket_add_note(ticket=ticket, author=agent, text=text, attachments=attachments)
+                done = "Note added."
+            else:
+                addresses = [a for a in cc.replace(";", ",").split(",") if a.strip()]
+                status = status_after or None
+                ticket_reply(
+                    ticket=ticket,
+                    author=agent,
+                    text=text,
+                    cc=addresses,
+                    status_after=status,
+                    attachments=attachments,
+                )
+                done = f"Reply sent; the ticket is {status} now." if status else "Reply sent."
+            draft_discard(agent=agent, ticket=ticket)
+    except InvalidRequest:
+        if text.strip() or cc.strip():
+            draft_save(
+                agent=agent,
+                ticket=ticket,
+                kind=kind,
+                text=text[:MAX_TEXT],
+                cc=cc[:2000],
+                status_after=status_after,
+            )
+        raise
+    return done
+
+
+def draft_saved_label(*, draft: Draft, agent: Agent) -> str:
+    """The line under the composer, such as "Draft saved 14:05", in the agent's time zone."""
+    try:
+        zone = ZoneInfo(agent.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return f"Draft saved {draft.saved_at.astimezone(zone):%H:%M}"
