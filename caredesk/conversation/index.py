@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from caredesk.conversation.match import SUBJECT_TAG
 from caredesk.outbound.compose import BOUNCE_TAG_PREFIX
-from caredesk.tickets.models import Message, MessageReference, Participant, Ticket
+from caredesk.tickets.models import Message, MessageReference, Participant, Ticket, TicketEvent
+from caredesk.tickets.split import SPLIT_FROM, SPLIT_INTO
 
 if TYPE_CHECKING:
     from caredesk.inbound.prepare import Incoming
@@ -124,7 +125,11 @@ class ConversationIndex:
 
     def match(self, item: Incoming, sender: str) -> ThreadMatch:
         """Our reply token first, then Message-IDs (stored ones and those stored messages point
-        at), then the `[#123]` subject tag when `sender` already takes part in that ticket."""
+        at), then the `[#123]` subject tag when `sender` already takes part in that ticket.
+
+        Message-IDs leading to several tickets mean a conversation that arrived in parts (they
+        are merged), unless an agent split those tickets apart: then the message the email
+        answers most directly decides, and nothing is merged."""
         mailbox_id = item.row.mailbox_id
         for tag in item.tags:  # bounce tags are never loaded as tokens
             ticket_id = self._tokens.get((mailbox_id, tag))
@@ -146,7 +151,10 @@ class ConversationIndex:
             found.extend(self._require(t) for t in self._pointed.get((mailbox_id, ref), ()))
             found.extend(self._batch_pointed.get((mailbox_id, ref), ()))
         if found:
-            return ThreadMatch(_oldest_first(found), "references")
+            tickets = _oldest_first(found)
+            if len(tickets) > 1 and self._split_apart(tickets):
+                return ThreadMatch((self._nearest(mailbox_id, ids) or tickets[0],), "references")
+            return ThreadMatch(tickets, "references")
 
         for number in SUBJECT_TAG.findall(item.parsed.subject):
             ticket = self._live(int(number))
@@ -155,6 +163,42 @@ class ConversationIndex:
             if (ticket.pk, sender) in self._participants:
                 return ThreadMatch((ticket,), "subject")
         return ThreadMatch((), "new")
+
+    def _split_apart(self, tickets: Sequence[Ticket]) -> bool:
+        """Whether an agent split some of `tickets` apart (`tickets.split`). Those are two
+        conversations on purpose, not parts of one that arrived out of order: never merge them.
+
+        Asked only when an email points into several tickets, which is rare; the events are read
+        then, following merges on either side."""
+        pks = {t.pk for t in tickets if t.pk is not None}
+        if len(pks) < 2:
+            return False
+        links = TicketEvent.objects.filter(kind__in=[SPLIT_INTO, SPLIT_FROM], ticket_id__in=pks)
+        for ticket_id, kind, data in links.values_list("ticket_id", "kind", "data"):
+            other = data.get("into" if kind == SPLIT_INTO else "source")
+            if not isinstance(other, int):
+                continue
+            if other not in self._tickets:
+                loaded = Ticket.objects.filter(pk=other).first()
+                if loaded is None:
+                    continue
+                self._tickets[other] = loaded
+            partner = self._live(other)
+            if partner is not None and partner.pk in pks and partner.pk != ticket_id:
+                return True
+        return False
+
+    def _nearest(self, mailbox_id: int, ids: Sequence[str]) -> Ticket | None:
+        """The ticket holding the nearest message the email answers (In-Reply-To first, then
+        References newest first), where tickets were split apart."""
+        for message_id in ids:
+            in_batch = self._batch_messages.get((mailbox_id, message_id))
+            if in_batch is not None:
+                return in_batch
+            stored = self._messages.get((mailbox_id, message_id))
+            if stored is not None:
+                return self._require(stored[1])
+        return None
 
     def _require(self, ticket_id: int) -> Ticket:
         ticket = self._live(ticket_id)
