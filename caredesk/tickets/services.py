@@ -274,6 +274,8 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: Agent | None, reason:
     """Move everything of `source` into `target`; `source` is closed and points at `target`."""
     if source.pk == target.pk:
         raise InvalidRequest("a ticket cannot be merged into itself")
+    ensure_not_merged(source)
+    ensure_not_merged(target)
     if source.mailbox_id != target.mailbox_id:
         raise InvalidRequest("tickets of different mailboxes cannot be merged")
     Message.objects.filter(ticket=source).update(ticket=target)
