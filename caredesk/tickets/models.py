@@ -40,6 +40,7 @@ PRIORITY_RANK: dict[str, int] = {
     Priority.URGENT: 3,
 }
 
+
 class Tag(models.Model):
     """A label on tickets ("refund", "bug"); rules, SLA policies and inbox views match on it."""
 

@@ -4,22 +4,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 
 from caredesk.accounts.models import Agent
 from caredesk.core.errors import NotFound
 from caredesk.tickets.models import Status, Ticket
-from caredesk.tickets.priority import RANK
 from caredesk.workspace.access import visible_to
+from caredesk.workspace.filters import InboxFilters
+from caredesk.workspace.pages import Key, Page, keyset_page
 
 UNSOLVED = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
 WAITING_ON_US = (Status.NEW, Status.OPEN, Status.ON_HOLD)
+
+
+# What needs attention first: higher priority, then the earliest SLA due time (tickets
+# without one after those with one), then the longest waiting.
+ATTENTION = (
+    Key("priority_rank", descending=True),
+    Key("sla_due_at", nullable=True),
+    Key("created_at"),
+    Key("id"),
+)
+# Solved tickets: the most recently touched first.
+RECENT = (Key("updated_at", descending=True), Key("id", descending=True))
 
 
 @dataclass(frozen=True)
 class InboxView:
     slug: str
     title: str
+    order: tuple[Key, ...] = ATTENTION
 
     def filter(self, agent: Agent) -> Q:
         if self.slug == "mine":
@@ -41,7 +55,7 @@ VIEWS = (
     InboxView("teams", "My teams"),
     InboxView("open", "All open"),
     InboxView("pending", "Pending"),
-    InboxView("solved", "Solved"),
+    InboxView("solved", "Solved", RECENT),
 )
 PAGE = 50
 
@@ -58,22 +72,20 @@ def inbox_counts(*, agent: Agent) -> dict[str, int]:
     return {view.slug: mine.filter(view.filter(agent)).count() for view in VIEWS}
 
 
-def inbox_tickets(*, agent: Agent, view: InboxView, page: int = 1) -> QuerySet[Ticket]:
-    """What needs attention first: higher priority, then the earliest SLA due time, then the
-    longest waiting."""
-    rank = Case(
-        *(When(priority=p, then=Value(r)) for p, r in RANK.items()),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    start = (max(page, 1) - 1) * PAGE
-    return (
-        Ticket.objects.filter(visible_to(agent), view.filter(agent))
-        .select_related("customer", "assignee", "team")
-        .order_by(rank.desc(), F("sla_due_at").asc(nulls_last=True), "created_at", "id")[
-            start : start + PAGE
-        ]
-    )
+def inbox_tickets(
+    *,
+    agent: Agent,
+    view: InboxView,
+    filters: InboxFilters | None = None,
+    after: int | None = None,
+    before: int | None = None,
+) -> Page[Ticket]:
+    """One page of the view, narrowed by `filters`, in the view's order."""
+    rows = Ticket.objects.filter(visible_to(agent), view.filter(agent))
+    if filters:
+        rows = rows.filter(filters.matching(agent))
+    rows = rows.select_related("customer", "assignee", "team")
+    return keyset_page(rows, view.order, after=after, before=before, size=PAGE)
 
 
 def ticket_search(*, agent: Agent, query: str, limit: int = PAGE) -> QuerySet[Ticket]:

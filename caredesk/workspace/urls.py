@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caredesk.workspace.views import actions, inbox, password, profile, session, ticket
+from caredesk.workspace.views import actions, compose, inbox, password, profile, session, ticket
 
 app_name = "workspace"
 
@@ -11,13 +11,20 @@ urlpatterns = [
     path("password/sent", password.sent, name="password-sent"),
     path("password/reset/<str:uidb64>/<str:token>", password.reset, name="password-reset"),
     path("", inbox.inbox, name="inbox"),
+    path("inbox/saved/<int:pk>", inbox.saved_view, name="saved-view"),
+    path("inbox/saved", inbox.saved_view_save, name="saved-view-save"),
+    path("inbox/saved/<int:pk>/delete", inbox.saved_view_remove, name="saved-view-delete"),
+    path("inbox/bulk", inbox.bulk, name="bulk"),
     path("inbox/<slug:view>", inbox.inbox, name="inbox-view"),
     path("search", inbox.search, name="search"),
     path("tickets/<int:ref>", ticket.ticket, name="ticket"),
     path("tickets/<int:ref>/presence", ticket.presence, name="presence"),
     path("messages/<int:pk>/html", ticket.message_html, name="message-html"),
     path("attachments/<int:pk>", ticket.attachment, name="attachment"),
-    path("tickets/<int:ref>/reply", actions.reply, name="reply"),
+    path("tickets/<int:ref>/reply", compose.reply, name="reply"),
+    path("tickets/<int:ref>/draft", compose.draft, name="draft"),
+    path("tickets/<int:ref>/draft/discard", compose.discard, name="draft-discard"),
+    path("tickets/<int:ref>/messages/<int:pk>/split", compose.split, name="split"),
     path("tickets/<int:ref>/status", actions.set_status, name="status"),
     path("tickets/<int:ref>/priority", actions.set_priority, name="priority"),
     path("tickets/<int:ref>/assign", actions.assign, name="assign"),

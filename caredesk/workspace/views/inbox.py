@@ -1,37 +1,177 @@
-"""The inbox views and the search box."""
+"""The inbox: built-in and saved views with filters, bulk changes, and the search box."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from caredesk.core.errors import NotFound
+from caredesk.accounts.models import Agent, Role, Team
+from caredesk.core.errors import InvalidRequest, NotFound
+from caredesk.mailboxes.models import Mailbox
 from caredesk.sla.selectors import sla_views
-from caredesk.workspace.inbox import VIEWS, inbox_counts, inbox_tickets, inbox_view, ticket_search
-from caredesk.workspace.views._common import agent_of, page_number
+from caredesk.tickets.models import Priority, Status, Ticket
+from caredesk.workspace.bulk import bulk_change
+from caredesk.workspace.filters import InboxFilters, filters_parse
+from caredesk.workspace.inbox import (
+    VIEWS,
+    InboxView,
+    inbox_counts,
+    inbox_tickets,
+    inbox_view,
+    ticket_search,
+)
+from caredesk.workspace.pages import Page
+from caredesk.workspace.saved_views import (
+    saved_view_create,
+    saved_view_delete,
+    saved_view_get,
+    saved_view_read,
+    saved_views_for,
+)
+from caredesk.workspace.views._common import agent_of
+
+
+def _cursor(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 19 else None
+
+
+def _show(
+    request: HttpRequest, view: InboxView, filters: InboxFilters, *, saved: object = None
+) -> HttpResponse:
+    agent = agent_of(request)
+    page: Page[Ticket] = inbox_tickets(
+        agent=agent,
+        view=view,
+        filters=filters,
+        after=_cursor(request.GET.get("after")),
+        before=_cursor(request.GET.get("before")),
+    )
+    slas = sla_views(tickets=page.rows)
+    query = request.GET.copy()
+    for name in ("after", "before"):
+        query.pop(name, None)
+    context = {
+        "views": VIEWS,
+        "view": view,
+        "saved": saved,
+        "saved_views": list(saved_views_for(agent)),
+        "counts": inbox_counts(agent=agent),
+        "rows": [(ticket, slas.get(ticket.pk)) for ticket in page.rows],
+        "page": page,
+        "query": query.urlencode(),
+        "filters": filters,
+        "choices": _choices(),
+        "can_share": agent.role in (Role.ADMIN, Role.SUPERVISOR),
+    }
+    return render(request, "workspace/inbox.html", context)
+
+
+def _choices() -> dict[str, object]:
+    return {
+        "statuses": Status.choices,
+        "priorities": Priority.choices,
+        "teams": Team.objects.order_by("name"),
+        "agents": Agent.objects.filter(is_active=True).order_by("name"),
+        "mailboxes": Mailbox.objects.order_by("address"),
+    }
+
+
+def _refused(request: HttpRequest, error: Exception, status: int) -> HttpResponse:
+    return render(request, "workspace/error.html", {"error": str(error)}, status=status)
 
 
 @login_required
 def inbox(request: HttpRequest, view: str = "mine") -> HttpResponse:
-    agent = agent_of(request)
     try:
         chosen = inbox_view(view)
+        filters = filters_parse(dict(request.GET.lists()))
     except NotFound as exc:
-        return render(request, "workspace/error.html", {"error": str(exc)}, status=404)
-    page = page_number(request.GET.get("page"))
-    tickets = list(inbox_tickets(agent=agent, view=chosen, page=page))
-    slas = sla_views(tickets=tickets)
-    rows = [(ticket, slas.get(ticket.pk)) for ticket in tickets]
-    context = {
-        "views": VIEWS,
-        "view": chosen,
-        "counts": inbox_counts(agent=agent),
-        "rows": rows,
-        "page": page,
-        "more": len(tickets) == 50,
-    }
-    return render(request, "workspace/inbox.html", context)
+        return _refused(request, exc, 404)
+    except InvalidRequest as exc:
+        return _refused(request, exc, 400)
+    return _show(request, chosen, filters)
+
+
+@login_required
+def saved_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        saved = saved_view_get(agent=agent_of(request), pk=pk)
+        view, filters = saved_view_read(saved)
+    except NotFound as exc:
+        return _refused(request, exc, 404)
+    except InvalidRequest as exc:
+        return _refused(request, exc, 400)
+    return _show(request, view, filters, saved=saved)
+
+
+@login_required
+@require_POST
+def saved_view_save(request: HttpRequest) -> HttpResponse:
+    """Save the filters the agent is looking at, under a name."""
+    base = request.POST.get("view", "open")
+    try:
+        filters = filters_parse(dict(QueryDict(request.POST.get("filters", "")).lists()))
+        saved = saved_view_create(
+            agent=agent_of(request),
+            name=request.POST.get("name", ""),
+            view=base,
+            filters=filters,
+            shared=request.POST.get("shared") == "1",
+        )
+    except (InvalidRequest, NotFound) as exc:
+        messages.error(request, f"The view was not saved: {exc}.")
+        known = base in {v.slug for v in VIEWS}
+        back = reverse("workspace:inbox-view", args=[base]) if known else reverse("workspace:inbox")
+        return redirect(back + "?" + request.POST.get("filters", ""))
+    messages.success(request, f"Saved the view {saved.name!r}.")
+    return redirect("workspace:saved-view", pk=saved.pk)
+
+
+@login_required
+@require_POST
+def saved_view_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        saved = saved_view_get(agent=agent_of(request), pk=pk)
+        saved_view_delete(agent=agent_of(request), saved=saved)
+    except NotFound as exc:
+        return _refused(request, exc, 404)
+    except InvalidRequest as exc:
+        messages.error(request, str(exc))
+        return redirect("workspace:saved-view", pk=pk)
+    messages.success(request, f"Deleted the view {saved.name!r}.")
+    return redirect("workspace:inbox")
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Change the tickets ticked in the inbox, then back to the same page."""
+    back = request.POST.get("back", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("workspace:inbox")
+    action = request.POST.get("do", "")
+    references = [int(v) for v in request.POST.getlist("ticket") if v.isdigit() and len(v) < 19]
+    value = request.POST.get(action, "")
+    try:
+        outcome = bulk_change(
+            agent=agent_of(request), references=references, action=action, value=value
+        )
+    except InvalidRequest as exc:
+        messages.error(request, f"Nothing changed: {exc}.")
+        return redirect(back)
+    what = {
+        "assign": f"Assigned to {value}" if value else "Unassigned",
+        "status": f"Set {value}",
+        "tag": f"Tagged {value}",
+        "merge": f"Merged into #{outcome.into}",
+    }[action]
+    (messages.success if outcome.done else messages.error)(request, outcome.summary(what))
+    return redirect(back)
 
 
 @login_required

@@ -1,0 +1,105 @@
+"""Changes to many tickets at once from the inbox: assign, set a status, add a tag, merge.
+
+Each ticket changes on its own, through the same services as one ticket's page, so one that
+cannot change (merged already, another mailbox) is reported and the rest still happen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from caredesk.accounts.models import Agent
+from caredesk.core.errors import InvalidRequest, NotFound
+from caredesk.tickets.models import Ticket
+from caredesk.tickets.services import (
+    ticket_assign,
+    ticket_merge,
+    ticket_set_properties,
+    ticket_set_status,
+)
+from caredesk.workspace.access import visible_to
+
+LIMIT = 200  # tickets per bulk change
+ACTIONS = ("assign", "status", "tag", "merge")
+
+
+@dataclass
+class BulkOutcome:
+    into: int | None = None  # the ticket the others were merged into
+    done: list[int] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)
+
+    def summary(self, what: str) -> str:
+        said = f"{what}: {len(self.done)} ticket{'s' if len(self.done) != 1 else ''}"
+        if self.refused:
+            said += "; not " + "; ".join(f"#{pk} ({why})" for pk, why in self.refused.items())
+        return said + "."
+
+
+def bulk_change(
+    *, agent: Agent, references: Sequence[int], action: str, value: str = ""
+) -> BulkOutcome:
+    """Apply `action` (assign: an agent's email or "" for nobody; status: a status; tag: a tag
+    name; merge: into the oldest of the tickets) to the tickets `agent` may see."""
+    if action not in ACTIONS:
+        raise InvalidRequest(f"there is no bulk action {action!r}; use one of {ACTIONS}")
+    wanted = list(dict.fromkeys(references))
+    if not wanted:
+        raise InvalidRequest("select at least one ticket")
+    if len(wanted) > LIMIT:
+        raise InvalidRequest(f"select at most {LIMIT} tickets at a time")
+    tickets = {t.pk: t for t in Ticket.objects.filter(visible_to(agent), pk__in=wanted)}
+    outcome = BulkOutcome()
+    for pk in wanted:
+        if pk not in tickets:
+            outcome.refused[pk] = str(NotFound(f"there is no ticket #{pk}"))
+    change = _changer(agent, action, value, tickets)
+    if action == "merge":
+        outcome.into = _oldest(tickets).pk
+    for pk, ticket in sorted(tickets.items()):
+        try:
+            with transaction.atomic():
+                if change(ticket):
+                    outcome.done.append(pk)
+        except InvalidRequest as exc:
+            outcome.refused[pk] = str(exc)
+    return outcome
+
+
+def _changer(
+    agent: Agent, action: str, value: str, tickets: dict[int, Ticket]
+) -> Callable[[Ticket], object]:
+    if action == "assign":
+        assignee = Agent.objects.filter(email__iexact=value, is_active=True).first()
+        if value and assignee is None:
+            raise InvalidRequest(f"there is no agent {value}")
+        return lambda t: ticket_assign(ticket=t, agent=assignee, actor=agent)
+    if action == "status":
+        return lambda t: ticket_set_status(ticket=t, status=value, actor=agent)
+    if action == "tag":
+        tag = value.strip()
+        if not tag:
+            raise InvalidRequest("give the tag to add")
+        return lambda t: ticket_set_properties(
+            ticket=t, actor=agent, tags=[*(x.name for x in t.tags.all()), tag]
+        )
+    if len(tickets) < 2:
+        raise InvalidRequest("select two or more tickets to merge")
+    target = _oldest(tickets)
+    reason = value.strip() or f"merged with {len(tickets) - 1} others from the inbox"
+
+    def merge(ticket: Ticket) -> bool:
+        if ticket.pk == target.pk:
+            return False
+        ticket_merge(source=ticket, target=target, actor=agent, reason=reason)
+        return True
+
+    return merge
+
+
+def _oldest(tickets: dict[int, Ticket]) -> Ticket:
+    """Where a bulk merge gathers the others: the ticket opened first."""
+    return min(tickets.values(), key=lambda t: (t.created_at, t.pk))
