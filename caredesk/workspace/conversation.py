@@ -23,6 +23,8 @@ SHOWN_EVENTS = {
     "tag_removed",
     "merged",
     "merged_into",
+    "split_into",
+    "split_from",
     "delivery_failed",
     "bounced",
     "sla_timer_breached",
@@ -68,6 +70,13 @@ def _summary(kind: str, data: dict[str, Any], who: str) -> str:
             return f"#{data.get('source')} was merged into this ticket: {data.get('why', '')}"
         case "merged_into":
             return f"Merged into #{data.get('into')}: {data.get('why', '')}"
+        case "split_into":
+            return (
+                f"{who} split a customer message off into #{data.get('into')}: "
+                f"{data.get('subject', '')}"
+            )
+        case "split_from":
+            return f"{who} split this ticket off #{data.get('source')}, moving the message here"
         case "delivery_failed":
             to = ", ".join(data.get("to", []))
             return f"Could not deliver to {to}: {data.get('error', '')}"

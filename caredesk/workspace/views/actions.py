@@ -15,9 +15,7 @@ from django.views.decorators.http import require_POST
 
 from caredesk.accounts.models import Agent, Team
 from caredesk.core.errors import InvalidRequest, NotFound
-from caredesk.tickets.replies import ticket_reply
 from caredesk.tickets.services import (
-    ticket_add_note,
     ticket_assign,
     ticket_merge,
     ticket_set_priority,
@@ -51,18 +49,6 @@ def _action(func: Action) -> Callable[[HttpRequest, int], HttpResponseBase]:
         return redirect("workspace:ticket", ref=ref)
 
     return view
-
-
-@_action
-def reply(request: HttpRequest, ticket: Any) -> str:
-    text = request.POST.get("text", "")
-    if request.POST.get("kind") == "note":
-        ticket_add_note(ticket=ticket, author=agent_of(request), text=text)
-        return "Note added."
-    status = request.POST.get("status_after") or None
-    cc = [a for a in request.POST.get("cc", "").replace(";", ",").split(",") if a.strip()]
-    ticket_reply(ticket=ticket, author=agent_of(request), text=text, cc=cc, status_after=status)
-    return "Reply sent." if not status else f"Reply sent; the ticket is {status} now."
 
 
 @_action

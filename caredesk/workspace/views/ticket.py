@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
@@ -11,10 +12,11 @@ from django.views.decorators.http import require_POST
 from caredesk.accounts.models import Agent, Team
 from caredesk.core.errors import NotFound
 from caredesk.sla.selectors import sla_views
-from caredesk.tickets.models import Attachment, Message, Priority, Status
+from caredesk.tickets.models import Attachment, Message, MessageKind, Priority, Status
 from caredesk.tickets.selectors import ticket_get_detailed
 from caredesk.workspace.access import ticket_for
 from caredesk.workspace.conversation import inline_images, timeline
+from caredesk.workspace.drafts import draft_get, draft_saved_label
 from caredesk.workspace.presence import presence_leave, presence_report
 from caredesk.workspace.views._common import agent_of
 
@@ -27,6 +29,7 @@ def ticket(request: HttpRequest, ref: int) -> HttpResponse:
     except NotFound as exc:
         return render(request, "workspace/error.html", {"error": str(exc)}, status=404)
     sla = sla_views(tickets=[found]).get(found.pk)
+    draft = draft_get(agent=agent_of(request), ticket=found)
     shown = [m.pk for m in found.messages.all()]
     entries = timeline(found)
     context = {
@@ -40,6 +43,11 @@ def ticket(request: HttpRequest, ref: int) -> HttpResponse:
         "last_shown": max(shown, default=0),
         "timeline": entries,
         "others": found.customer.tickets.exclude(pk=found.pk).order_by("-updated_at")[:10],
+        "splittable": sum(m.kind == MessageKind.CUSTOMER for m in found.messages.all()) > 1
+        and found.merged_into_id is None,
+        "draft": draft,
+        "draft_saved": draft_saved_label(draft=draft, agent=agent_of(request)) if draft else "",
+        "attachments_max_mb": settings.CAREDESK_REPLY_ATTACHMENTS_MAX_MB,
     }
     return render(request, "workspace/ticket.html", context)
 

@@ -81,3 +81,106 @@
     navigator.sendBeacon(presence.getAttribute("hx-post"), data);
   });
 })();
+
+// The composer's draft: saved on the server a second after the agent stops typing, and when
+// the page is closed, so it comes back on any computer. Without script the composer still
+// sends, and "Discard draft" is a plain form button.
+(function () {
+  "use strict";
+  var form = document.getElementById("composer");
+  if (!form) return;
+  var status = document.getElementById("draft-status");
+  var discardButton = form.querySelector("[data-discard]");
+  var token = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
+  var timer = null;
+  var sending = false;
+
+  function fields() {
+    var kind = form.querySelector("input[name=kind]:checked");
+    return {
+      kind: kind ? kind.value : "reply",
+      text: form.elements.text.value,
+      cc: form.elements.cc.value,
+      status_after: form.elements.status_after.value,
+      since: form.getAttribute("data-since") || ""
+    };
+  }
+
+  var saved = JSON.stringify(fields());
+
+  function show(text, isError) {
+    status.textContent = text;
+    status.classList.toggle("error", !!isError);
+  }
+
+  function save() {
+    timer = null;
+    var now = fields();
+    var serialised = JSON.stringify(now);
+    if (sending || serialised === saved) return;
+    var body = new URLSearchParams(now);
+    fetch(form.getAttribute("data-draft-url"), {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": token }
+    }).then(function (response) {
+      return response.json().then(function (answer) {
+        if (sending) return;
+        if (!response.ok) { show("Draft not saved: " + (answer.error || response.status), true); return; }
+        saved = serialised;
+        show(answer.saved, false);
+        discardButton.hidden = !answer.saved;
+      });
+    }).catch(function () {
+      show("Draft not saved (offline?); it is tried again as you type", true);
+    });
+  }
+
+  function changed(event) {
+    if (event.target.type === "file") return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(save, 1000);
+  }
+
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+
+  form.addEventListener("submit", function (event) {
+    if (timer) { clearTimeout(timer); timer = null; }
+    if (event.submitter !== discardButton) { sending = true; return; }
+    event.preventDefault();
+    fetch(discardButton.getAttribute("formaction"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": token, "X-Requested-With": "fetch" }
+    }).then(function (response) {
+      if (!response.ok) { show("Draft not discarded; try again", true); return; }
+      // Not form.reset(): the defaults are the draft the page was rendered with.
+      form.querySelector("input[name=kind][value=reply]").checked = true;
+      form.elements.text.value = "";
+      form.elements.cc.value = "";
+      form.elements.status_after.value = "";
+      form.elements.attachments.value = "";
+      saved = JSON.stringify(fields());
+      discardButton.hidden = true;
+      show("Draft discarded", false);
+    });
+  });
+
+  // Closing or leaving the page: keep what was typed since the last save.
+  window.addEventListener("pagehide", function () {
+    if (sending || JSON.stringify(fields()) === saved) return;
+    var data = new FormData();
+    var now = fields();
+    Object.keys(now).forEach(function (key) { data.append(key, now[key]); });
+    data.append("csrfmiddlewaretoken", token);
+    navigator.sendBeacon(form.getAttribute("data-draft-url"), data);
+  });
+})();
+
+// Buttons with consequences ask first: <form data-confirm="Really?">.
+document.addEventListener("submit", function (event) {
+  var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) event.preventDefault();
+});
