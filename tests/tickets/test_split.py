@@ -128,7 +128,7 @@ def test_replies_to_the_split_message_thread_into_the_new_ticket(mailbox: Any, a
 
 
 def test_a_reply_from_the_new_ticket_threads_back_there(mailbox: Any, agent: Any) -> None:
-    ticket, message = conversation(mailbox)
+    _, message = conversation(mailbox)
     new = ticket_split(message=message, actor=agent)
     reply = ticket_reply(ticket=new, author=agent, text="Let us sort out your login.")
     assert reply.in_reply_to == "second@example.net"

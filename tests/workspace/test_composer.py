@@ -268,3 +268,22 @@ def test_split_events_read_as_sentences() -> None:
     assert _summary("split_from", {"source": 3}, "Ann") == (
         "Ann split this ticket off #3, moving the message here"
     )
+
+
+def test_sending_still_needs_the_csrf_token(mailbox: Any) -> None:
+    # The reply view sets up its upload limit before Django's CSRF check, then checks itself.
+    client = Client(enforce_csrf_checks=True)
+    signed_in(client)
+    ticket = new_ticket(mailbox)
+    form = {"text": "Hello", "attachments": SimpleUploadedFile("a.txt", b"a", "text/plain")}
+    assert client.post(f"/tickets/{ticket.pk}/reply", form).status_code == 403
+    assert client.post(f"/tickets/{ticket.pk}/draft", {"text": "x"}).status_code == 403
+    assert not ticket.messages.filter(kind=MessageKind.REPLY).exists()
+    page = client.get(f"/tickets/{ticket.pk}")
+    token = page.context["csrf_token"]
+    form["attachments"] = SimpleUploadedFile("a.txt", b"a", "text/plain")  # read once only
+    sent = client.post(
+        f"/tickets/{ticket.pk}/reply", {**form, "csrfmiddlewaretoken": token}, follow=True
+    )
+    assert "Reply sent." in text_of(sent)
+    assert ticket.messages.filter(kind=MessageKind.REPLY).exists()
