@@ -63,6 +63,10 @@ class Happened:
     created: bool = False  # a customer's email opened it
     customer_wrote: bool = False  # a customer's message on it (not the one that opened it)
     agent_replied: bool = False
+    # The customer message a reply was owed for left the ticket (split off into another one),
+    # and nothing else on it waits for a reply: the reply timer is cancelled, neither met nor
+    # missed.
+    reply_withdrawn: bool = False
 
 
 @dataclass(frozen=True)
@@ -230,6 +234,11 @@ def _update(
         for kind in REPLY_KINDS:
             if kind in active:
                 _stop(ticket, active.pop(kind), book, now, changes, TimerState.FULFILLED)
+    elif happened.reply_withdrawn:
+        for kind in REPLY_KINDS:
+            if kind in active:
+                stop = TimerState.CANCELLED
+                _stop(ticket, active.pop(kind), book, now, changes, stop, why="message split off")
 
     status = ticket.status
     if policy is not None and status != Status.CLOSED:

@@ -49,7 +49,8 @@ def ticket_split(*, message: Message, actor: Agent | None) -> Ticket:
 
     The new ticket starts like one a customer's email opens: status new, priority detected from
     the message, SLA timers started now. It keeps the old ticket's team and assignee, so the
-    people who saw the message still see it."""
+    people who saw the message still see it. On the old ticket, a reply timer that ran for the
+    message is cancelled when nothing else there waits for a reply."""
     source = (
         Ticket.objects.select_for_update()
         .select_related("customer__organisation")
@@ -141,5 +142,23 @@ def ticket_split(*, message: Message, actor: Agent | None) -> Ticket:
     source.updated_at = now
     source.save(update_fields=["last_customer_message_at", "updated_at"])
     sla_tickets_update(tickets=[ticket], happened={ticket.pk: Happened(created=True)}, now=now)
-    sla_tickets_update(tickets=[source], now=now)
+    sla_tickets_update(
+        tickets=[source],
+        happened={source.pk: Happened(reply_withdrawn=not _reply_owed(source))},
+        now=now,
+    )
     return ticket
+
+
+def _reply_owed(ticket: Ticket) -> bool:
+    """Whether a customer message on `ticket` still waits for an agent's reply."""
+    last_reply = (
+        ticket.messages.filter(kind=MessageKind.REPLY)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    waiting = ticket.messages.filter(kind=MessageKind.CUSTOMER)
+    if last_reply is not None:
+        waiting = waiting.filter(created_at__gt=last_reply)
+    return waiting.exists()

@@ -58,6 +58,29 @@ def test_the_message_moves_to_a_new_ticket_with_events_on_both(mailbox: Any, age
     assert ticket.last_customer_message_at == first.created_at
 
 
+def test_the_old_ticket_stops_owing_a_reply_for_the_message_that_left(
+    mailbox: Any, agent: Any
+) -> None:
+    ticket = deliver(make_email(subject="Order late", message_id=FIRST), mailbox).ticket
+    ticket_reply(ticket=ticket, author=agent, text="It ships today.")
+    later = make_email(message_id=SECOND, in_reply_to=FIRST, body="And my login fails.\n")
+    assert deliver(later, mailbox).ticket_id == ticket.pk
+    waiting = SlaTimer.objects.get(ticket=ticket, kind="next_reply")
+    assert waiting.state == "running"
+
+    new = ticket_split(message=ticket.messages.get(message_id="second@example.net"), actor=agent)
+    waiting.refresh_from_db()
+    assert waiting.state == "cancelled"  # neither met nor missed
+    assert ticket.events.filter(kind="sla_timer_cancelled", data__why="message split off").exists()
+    assert SlaTimer.objects.get(ticket=new, kind="first_reply").state == "running"
+
+
+def test_the_old_ticket_still_owes_a_reply_for_its_other_messages(mailbox: Any, agent: Any) -> None:
+    ticket, message = conversation(mailbox)  # two customer emails, no reply yet
+    ticket_split(message=message, actor=agent)
+    assert SlaTimer.objects.get(ticket=ticket, kind="first_reply").state == "running"
+
+
 def test_attachments_go_with_the_message(mailbox: Any, agent: Any) -> None:
     ticket = deliver(make_email(subject="Two things", message_id=FIRST), mailbox).ticket
     from tests.api.support import raw_email
