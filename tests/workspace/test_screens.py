@@ -26,7 +26,8 @@ def look(page: Page, name: str) -> None:
     assert overflow <= 0, f"{name} scrolls sideways by {overflow}px"
     unlabelled = page.evaluate(
         """Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
-            .filter(el => !(el.labels && el.labels.length) && !el.closest('label'))
+            .filter(el => !(el.labels && el.labels.length) && !el.closest('label')
+                          && !el.getAttribute('aria-label'))
             .map(el => el.name)"""
     )
     assert unlabelled == [], f"{name}: fields without a label: {unlabelled}"

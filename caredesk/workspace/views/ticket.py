@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -43,6 +44,9 @@ def ticket(request: HttpRequest, ref: int) -> HttpResponse:
         "last_shown": max(shown, default=0),
         "timeline": entries,
         "others": found.customer.tickets.exclude(pk=found.pk).order_by("-updated_at")[:10],
+        "last_contact": Message.objects.filter(
+            ticket__customer=found.customer_id, kind=MessageKind.CUSTOMER
+        ).aggregate(last=Max("created_at"))["last"],
         "splittable": sum(m.kind == MessageKind.CUSTOMER for m in found.messages.all()) > 1
         and found.merged_into_id is None,
         "draft": draft,
