@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from caredesk.accounts.models import Agent
 from caredesk.core.errors import NotFound
@@ -86,22 +86,3 @@ def inbox_tickets(
         rows = rows.filter(filters.matching(agent))
     rows = rows.select_related("customer", "assignee", "team")
     return keyset_page(rows, view.order, after=after, before=before, size=PAGE)
-
-
-def ticket_search(*, agent: Agent, query: str, limit: int = PAGE) -> QuerySet[Ticket]:
-    """Tickets by reference ("#123"), customer address (any of the customer's addresses),
-    subject or the text of their messages; newest activity first."""
-    query = query.strip()
-    found = Ticket.objects.filter(visible_to(agent))
-    reference = query.lstrip("#")
-    if reference.isdigit() and len(reference) < 19:
-        found = found.filter(pk=int(reference))
-    elif "@" in query:
-        found = found.filter(customer__addresses__address__icontains=query.lower())
-    else:
-        found = found.filter(Q(subject__icontains=query) | Q(messages__new_text__icontains=query))
-    return (
-        found.select_related("customer", "assignee", "team")
-        .distinct()
-        .order_by("-updated_at", "-id")[:limit]
-    )

@@ -127,6 +127,24 @@ def test_search_by_reference_address_and_words(client: Client, mailbox: Any) -> 
     assert found("#99999999999999999999") == []
 
 
+def test_search_finds_customers_by_name_and_address(client: Client, mailbox: Any) -> None:
+    ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
+    billing = Team.objects.create(name="Billing")
+    first = new_ticket(mailbox, sender="Kim Park <kim@example.org>", subject="Parcel")
+    second = new_ticket(mailbox, sender="kim@example.org", subject="Another")
+    hidden = new_ticket(mailbox, sender="Kimberly Stone <stone@example.org>", subject="Secret")
+    ticket_set_properties(ticket=hidden, actor=ann, team=billing)  # not Ann's team
+    client.force_login(ann)
+
+    page = client.get("/search", {"q": "kim"})
+    customers = page.context["customers"]
+    assert [(c.name, c.ticket_count) for c in customers] == [("Kim Park", 2)]
+    assert 'href="/search?q=kim%40example.org"' in page.content.decode()
+    assert sorted(t.pk for t, _ in page.context["rows"]) == [first.pk, second.pk]  # by name
+    assert client.get("/search", {"q": "example.org"}).context["customers"][0].name == "Kim Park"
+    assert client.get("/search", {"q": "k"}).context["customers"] == []  # too short to mean it
+
+
 def test_attachments_download_with_safe_headers(client: Client, mailbox: Any) -> None:
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     page = b"<html><script>alert(document.cookie)</script></html>"

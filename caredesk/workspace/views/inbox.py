@@ -23,7 +23,6 @@ from caredesk.workspace.inbox import (
     inbox_counts,
     inbox_tickets,
     inbox_view,
-    ticket_search,
 )
 from caredesk.workspace.pages import Page
 from caredesk.workspace.saved_views import (
@@ -33,6 +32,7 @@ from caredesk.workspace.saved_views import (
     saved_view_read,
     saved_views_for,
 )
+from caredesk.workspace.search import customer_search, ticket_search
 from caredesk.workspace.views._common import agent_of
 
 
@@ -176,8 +176,13 @@ def bulk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
+    agent = agent_of(request)
     query = request.GET.get("q", "")[:200]
-    tickets = list(ticket_search(agent=agent_of(request), query=query)) if query.strip() else []
+    tickets = list(ticket_search(agent=agent, query=query)) if query.strip() else []
     slas = sla_views(tickets=tickets)
-    context = {"query": query, "rows": [(t, slas.get(t.pk)) for t in tickets]}
+    context = {
+        "query": query,
+        "rows": [(t, slas.get(t.pk)) for t in tickets],
+        "customers": customer_search(agent=agent, query=query),
+    }
     return render(request, "workspace/search.html", context)
