@@ -52,7 +52,8 @@ def ticket_split(*, message: Message, actor: Agent | None) -> Ticket:
     people who saw the message still see it. On the old ticket, a reply timer that ran for the
     message is cancelled when nothing else there waits for a reply."""
     source = (
-        Ticket.objects.select_for_update()
+        # of=self: PostgreSQL cannot lock the nullable side (organisation) of an outer join.
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("customer__organisation")
         .get(pk=message.ticket_id)
     )
