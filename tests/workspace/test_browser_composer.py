@@ -14,6 +14,7 @@ from caredesk.workspace.models import Draft
 from tests.api.support import new_ticket
 from tests.conftest import deliver, wait_until
 from tests.mail import make_email
+from tests.workspace.test_screens import WIDTHS, look
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -178,3 +179,20 @@ def test_declining_the_question_splits_nothing(
     page.locator(".entry.customer").last.get_by_role("button", name="Split").click()
     expect(page.locator(".entry.customer")).to_have_count(2)
     assert Ticket.objects.count() == 1
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_composer_fits_and_is_labelled(
+    page: Page, live_server: Any, mailbox: Any, ann: Any, width: str
+) -> None:
+    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
+    ticket = new_ticket(mailbox, subject="Charged twice", attachment=("receipt.pdf", b"%PDF"))
+    first = ticket.messages.get(kind=MessageKind.CUSTOMER)
+    deliver(make_email(in_reply_to=f"<{first.message_id}>", subject="Re: more"), mailbox)
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}")
+    page.get_by_label("Message").fill("A draft long enough to wrap " * 8)
+    expect(page.locator("#draft-status")).to_contain_text("Draft saved")
+    expect(page.get_by_role("button", name="Discard draft")).to_be_visible()
+    expect(page.get_by_role("button", name="Split into a new ticket")).to_have_count(2)
+    look(page, f"composer-{width}")
