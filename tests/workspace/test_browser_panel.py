@@ -28,6 +28,7 @@ def test_properties_change_in_place(page: Page, live_server: Any, mailbox: Any) 
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server.url}/tickets/{ticket.pk}")
     expect(page.locator(".panel")).to_contain_text("Last wrote")
+    expect(page.locator("body")).not_to_contain_text("#}")  # no template comment leaks
     page.get_by_label("Message").fill("Half-written answer")
     page.evaluate("window.__samePage = true")
 
