@@ -21,6 +21,7 @@ from caredesk.tickets.models import Message, Status, Ticket
 from caredesk.tickets.replies import ticket_reply
 from caredesk.tickets.services import clean_text, ticket_add_note
 from caredesk.workspace.models import Draft
+from caredesk.workspace.presence import news_since
 
 MAX_TEXT = 100_000
 STATUSES_AFTER = ("", Status.PENDING, Status.SOLVED)
@@ -89,12 +90,22 @@ def draft_send(
     cc: str = "",
     status_after: str = "",
     attachments: Sequence[Upload] = (),
+    since: int | None = None,
 ) -> str:
     """Send the composer's reply (or add its note) and drop the agent's draft, together; says
     what was done. When the message is refused, what was written is kept as the draft (files
-    are not: the agent attaches them again) and the InvalidRequest goes on to the caller."""
+    are not: the agent attaches them again) and the InvalidRequest goes on to the caller.
+
+    `since`, the last conversation entry the agent's page showed: a reply is held back once
+    when something came in after it, so the agent reads it first (sending again sends)."""
     try:
         with transaction.atomic():
+            news = news_since(ticket=ticket, agent=agent, since=since) if since else ""
+            if news and kind != Draft.Kind.NOTE:
+                raise InvalidRequest(
+                    f"not sent: {news} after you opened this ticket. Read it, then send "
+                    "again (what you wrote is kept as a draft)"
+                )
             if kind == Draft.Kind.NOTE:
                 ticket_add_note(ticket=ticket, author=agent, text=text, attachments=attachments)
                 done = "Note added."

@@ -50,3 +50,28 @@ def presence_report(*, ticket: Ticket, agent: Agent, composing: bool, since: int
 
 def presence_leave(*, ticket: Ticket, agent: Agent) -> None:
     TicketPresence.objects.filter(ticket=ticket, agent=agent).delete()
+
+
+def news_since(*, ticket: Ticket, agent: Agent, since: int) -> str:
+    """What came into the conversation after the entry `since` that `agent` did not write
+    (another agent's reply or note, the customer writing again), said in a sentence; ""
+    when nothing did. Checked when a reply is sent, so the heartbeat's lag cannot hide it."""
+    newer = (
+        Message.objects.filter(
+            ticket=ticket,
+            pk__gt=since,
+            kind__in=[MessageKind.REPLY, MessageKind.NOTE, MessageKind.CUSTOMER],
+        )
+        .exclude(author=agent)
+        .select_related("author")
+    )
+    said: list[str] = []
+    for message in newer:
+        if message.kind == MessageKind.CUSTOMER:
+            news = "the customer wrote again"
+        else:
+            who = message.author.name if message.author is not None else "someone"
+            news = f"{who} {'replied' if message.kind == MessageKind.REPLY else 'added a note'}"
+        if news not in said:
+            said.append(news)
+    return ", and ".join(said)

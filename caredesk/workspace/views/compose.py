@@ -90,6 +90,7 @@ def _reply(request: HttpRequest, ref: int, limit: TotalSizeLimit) -> HttpRespons
             cc=cc,
             status_after=status_after,
             attachments=files,
+            since=_since(request.POST.get("since")),
         )
     except InvalidRequest as exc:
         messages.error(request, str(exc))
