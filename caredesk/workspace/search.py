@@ -30,9 +30,9 @@ def ticket_search(*, agent: Agent, query: str, limit: int = LIMIT) -> QuerySet[T
         found = found.filter(
             Q(subject__icontains=query) | Q(customer__name__icontains=query) | Q(Exists(written))
         )
-    return found.select_related("customer", "assignee", "team").order_by("-updated_at", "-id")[
-        :limit
-    ]
+    return found.select_related("customer", "assignee", "team", "sla_policy").order_by(
+        "-updated_at", "-id"
+    )[:limit]
 
 
 def customer_search(*, agent: Agent, query: str, limit: int = CUSTOMERS) -> list[Customer]:

@@ -8,7 +8,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from caredesk.accounts.models import Team
 from caredesk.accounts.services import agent_create
@@ -173,3 +175,21 @@ def test_filters_narrow_the_inbox(client: Client, mailbox: Any) -> None:
     assert shown(f"until={today - timedelta(days=2)}") == []
     bad = client.get("/inbox/open?priority=burning")
     assert bad.status_code == 400 and "priority burning is not one of" in bad.content.decode()
+
+
+def test_an_inbox_page_costs_the_same_queries_for_few_rows_or_many(
+    client: Client, mailbox: Any
+) -> None:
+    admin = agent_create(email="ad@example.com", name="Ad", role="admin", password=PASSWORD)
+    client.force_login(admin)
+    new_ticket(mailbox, sender="a@example.org")  # with an SLA policy and timers
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/inbox/open").status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(12):
+        new_ticket(mailbox, sender=f"c{n}@example.org")
+    assert queries() == few
