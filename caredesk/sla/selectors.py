@@ -10,7 +10,7 @@ from caredesk.core import clock
 from caredesk.sla.book import calendar_usable
 from caredesk.sla.calendar import BusinessCalendar
 from caredesk.sla.models import ACTIVE_STATES, SlaTimer, TimerState
-from caredesk.sla.timers import timer_remaining, timer_used
+from caredesk.sla.timers import timer_used
 from caredesk.tickets.models import Ticket
 
 
@@ -73,13 +73,14 @@ def sla_views(*, tickets: Sequence[Ticket], now: datetime | None = None) -> dict
 
 
 def _view(timer: SlaTimer, calendar: BusinessCalendar, now: datetime) -> TimerView:
+    used = timer_used(timer, calendar, now)  # (business time: worked out once)
     return TimerView(
         kind=timer.kind,
         state=timer.state,
         policy=timer.policy.name if timer.policy is not None else None,
         target_seconds=timer.target_seconds,
-        used_seconds=timer_used(timer, calendar, now),
-        remaining_seconds=timer_remaining(timer, calendar, now),
+        used_seconds=used,
+        remaining_seconds=timer.target_seconds - used,
         started_at=timer.created_at,
         due_at=timer.due_at,
         warned_at=timer.warned_at,

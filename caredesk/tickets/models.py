@@ -103,6 +103,9 @@ class Ticket(TimestampedModel):
         indexes = [
             models.Index(fields=["status", "updated_at"]),
             models.Index(fields=["status", "sla_due_at"]),
+            # Who may see a ticket (its team, its assignee) by status: the inbox's counts read
+            # this index alone.
+            models.Index(fields=["status", "team", "assignee"], name="ticket_visibility"),
             # The inbox's order: most urgent, earliest due (none last), longest waiting.
             models.Index(
                 models.F("priority_rank").desc(),
