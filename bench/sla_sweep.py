@@ -801,10 +801,13 @@ def run(args: argparse.Namespace, home: str) -> dict[str, Any]:
     return report
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def run_in_scratch(
+    args: argparse.Namespace, run: Callable[[argparse.Namespace, str], dict[str, Any]], prefix: str
+) -> int:
+    """Run a benchmark with a scratch home folder, drop its database afterwards (unless
+    --keep), and print its report as JSON with the seconds it took."""
     started = time.monotonic()
-    home = tempfile.mkdtemp(prefix="caredesk-bench-sla-")
+    home = tempfile.mkdtemp(prefix=prefix)
     try:
         report = run(args, home)
     finally:
@@ -823,8 +826,12 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as exc:
                 log(f"could not drop {args.database}: {exc}")
     report["seconds"] = round(time.monotonic() - started, 1)
-    print(json.dumps(report, indent=2, ensure_ascii=False))
+    print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_in_scratch(parse_args(argv), run, "caredesk-bench-sla-")
 
 
 if __name__ == "__main__":

@@ -8,13 +8,12 @@ import argparse
 import json
 import random
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import sla_sweep
-from sla_sweep import copy_rows, log
+from sla_sweep import copy_rows, log, pick
 
 sla_sweep.COPY_CHUNK = 250_000  # progress lines while loading: one per this many rows
 
@@ -315,15 +314,6 @@ THANKS = ("Thanks,", "Best regards,", "Kind regards,", "Cheers,", "Thank you,")
 
 
 # -- the data -------------------------------------------------------------------------------------
-
-
-def pick(rng: random.Random, shares: Sequence[tuple[str, float]]) -> str:
-    x = rng.random()
-    for value, share in shares:
-        x -= share
-        if x < 0:
-            return value
-    return shares[-1][0]
 
 
 @dataclass

@@ -33,14 +33,11 @@ Prints one JSON document on stdout, progress on stderr.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -53,7 +50,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))  # measure the caredesk next to this file
 
-from sla_sweep import django_setup, log, machine, percentile, pg_admin  # noqa: E402
+from sla_sweep import django_setup, log, machine, percentile, pg_admin, run_in_scratch  # noqa: E402
 from workspace_data import SEARCH_WORDS, kept_data, load, mark_data  # noqa: E402
 
 # -- arguments ------------------------------------------------------------------------------------
@@ -447,29 +444,7 @@ def run(args: argparse.Namespace, home: str) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    started = time.monotonic()
-    home = tempfile.mkdtemp(prefix="caredesk-bench-pages-")
-    try:
-        report = run(args, home)
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
-        if not args.keep:
-            try:
-                from django.db import connections
-
-                connections.close_all()
-            except Exception:
-                pass
-            try:
-                pg_admin(
-                    args.postgres_url, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)'
-                )
-            except Exception as exc:
-                log(f"could not drop {args.database}: {exc}")
-    report["seconds"] = round(time.monotonic() - started, 1)
-    print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
-    return 0
+    return run_in_scratch(parse_args(argv), run, "caredesk-bench-pages-")
 
 
 if __name__ == "__main__":
