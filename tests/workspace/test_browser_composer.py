@@ -14,6 +14,7 @@ from caredesk.workspace.models import Draft
 from tests.api.support import new_ticket
 from tests.conftest import deliver, wait_until
 from tests.mail import make_email
+from tests.workspace.browser import sign_in
 from tests.workspace.test_screens import WIDTHS, look
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,14 +25,6 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def ann(db: None) -> Any:
     return agent_create(email="ann@example.com", name="Ann Agent", role="agent", password=PASSWORD)
-
-
-def sign_in(page: Page, base: str) -> None:
-    page.goto(base + "/sign-in")
-    page.get_by_label("Email").fill("ann@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Mine")).to_be_visible()
 
 
 def test_a_reply_with_files_reaches_the_relay_with_them(

@@ -13,6 +13,7 @@ from caredesk.accounts.services import agent_create
 from caredesk.tickets.models import Ticket
 from tests.conftest import wait_until
 from tests.mail import make_email
+from tests.workspace.browser import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,15 +23,6 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def ann(db: None) -> Any:
     return agent_create(email="ann@example.com", name="Ann Agent", role="agent", password=PASSWORD)
-
-
-def sign_in(page: Page, base: str) -> None:
-    page.goto(base + "/")
-    expect(page).to_have_url(f"{base}/sign-in?next=/")
-    page.get_by_label("Email").fill("ann@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Mine")).to_be_visible()
 
 
 def test_triage_reply_note_and_solve_an_email_from_smtp(
@@ -46,6 +38,8 @@ def test_triage_reply_note_and_solve_an_email_from_smtp(
     ticket = Ticket.objects.get()
     relay.wait_for(1)  # the acknowledgement
 
+    page.goto(live_server.url + "/")
+    expect(page).to_have_url(f"{live_server.url}/sign-in?next=/")  # signing in comes first
     sign_in(page, live_server.url)
     page.get_by_role("link", name="Unassigned").click()
     row = page.locator(f"tr[data-ticket='{ticket.pk}']")

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from caredesk.accounts.services import agent_create
 from caredesk.tickets.models import Ticket
 from tests.api.support import new_ticket
+from tests.workspace.browser import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,10 +25,7 @@ def test_filter_save_a_view_and_change_tickets_together(
     outage = new_ticket(mailbox, sender="a@example.org", subject="Site down", body="Outage!")
     login = new_ticket(mailbox, sender="b@example.org", subject="Locked", body="I can't log in")
     calm = new_ticket(mailbox, sender="c@example.org", subject="Colours", body="A question.")
-    page.goto(f"{live_server.url}/sign-in")
-    page.get_by_label("Email").fill("ann@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url)
     page.get_by_role("link", name="All open").click()
     expect(page.locator("tr[data-ticket]")).to_have_count(3)
 

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from caredesk.accounts.services import agent_create
 from caredesk.tickets.models import Ticket
 from tests.api.support import new_ticket
+from tests.workspace.browser import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,11 +20,7 @@ PASSWORD = "correct horse battery"
 def agent_page(browser: Browser, base: str, email: str, name: str) -> Page:
     agent_create(email=email, name=name, role="agent", password=PASSWORD)
     page = browser.new_context().new_page()
-    page.goto(base + "/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Mine")).to_be_visible()
+    sign_in(page, base, email)
     return page
 
 
@@ -50,11 +47,7 @@ def test_merge_a_ticket_into_another(page: Page, live_server: Any, mailbox: Any)
     first = new_ticket(mailbox, sender="jane@example.net", subject="Login broken")
     second = new_ticket(mailbox, sender="jane@example.net", subject="Still cannot log in")
     agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
-    page.goto(live_server.url + "/sign-in")
-    page.get_by_label("Email").fill("ann@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Mine")).to_be_visible()
+    sign_in(page, live_server.url)
 
     page.goto(f"{live_server.url}/tickets/{second.pk}")
     expect(page.locator(".others")).to_contain_text(f"#{first.pk} Login broken")
@@ -73,11 +66,7 @@ def test_keyboard_shortcuts_and_search(page: Page, live_server: Any, mailbox: An
     ticket = new_ticket(mailbox, sender="kim@example.org", subject="Invoice copy")
     new_ticket(mailbox, sender="lee@example.org", subject="Something else")
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
-    page.goto(live_server.url + "/sign-in")
-    page.get_by_label("Email").fill("ann@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Mine")).to_be_visible()
+    sign_in(page, live_server.url)
 
     page.keyboard.press("?")
     expect(page.get_by_role("dialog")).to_contain_text("Keyboard shortcuts")

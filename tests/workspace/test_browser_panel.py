@@ -12,6 +12,7 @@ from caredesk.accounts.models import Team
 from caredesk.accounts.services import agent_create
 from caredesk.tickets.models import Ticket
 from tests.api.support import new_ticket
+from tests.workspace.browser import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,10 +23,7 @@ def test_properties_change_in_place(page: Page, live_server: Any, mailbox: Any) 
     agent_create(email="ann@example.com", name="Ann Agent", role="admin", password=PASSWORD)
     Team.objects.create(name="Billing")
     ticket = new_ticket(mailbox, subject="Invoice", body="Where is my invoice?")
-    page.goto(f"{live_server.url}/sign-in")
-    page.get_by_label("Email").fill("ann@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url)
     page.goto(f"{live_server.url}/tickets/{ticket.pk}")
     expect(page.locator(".panel")).to_contain_text("Last wrote")
     expect(page.locator("body")).not_to_contain_text("#}")  # no template comment leaks

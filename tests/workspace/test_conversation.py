@@ -23,6 +23,7 @@ from caredesk.tickets.services import ticket_assign, ticket_set_status
 from caredesk.workspace.conversation import timeline
 from tests.api.support import new_ticket
 from tests.conftest import deliver
+from tests.workspace.browser import sign_in
 
 PASSWORD = "correct horse battery"
 # A 1×1 PNG.
@@ -131,10 +132,7 @@ def test_remote_images_load_only_when_the_agent_asks(
 ) -> None:
     agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     row = deliver(html_email(remote=f"{tracker}/pixel.png?who=jane"), mailbox)
-    page.goto(f"{live_server.url}/sign-in")
-    page.get_by_label("Email").fill("ann@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url)
     page.goto(f"{live_server.url}/tickets/{row.ticket_id}")
 
     page.get_by_text("Show as formatted").click()
