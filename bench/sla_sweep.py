@@ -441,7 +441,7 @@ def explain_due_queries(now: datetime, limit: int) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from caredesk.sla.sweep import _due_ticket_ids
+    from caredesk.tickets.sla_sweep import _due_ticket_ids
 
     with CaptureQueriesContext(connection) as captured:
         _due_ticket_ids(now, limit)
@@ -473,7 +473,7 @@ def percentile(values: Sequence[float], q: float) -> float:
 def idle_sweeps(now: datetime, runs: int, batch: int) -> dict[str, Any]:
     from django.db import connection
 
-    from caredesk.sla.sweep import sla_sweep
+    from caredesk.tickets.sla_sweep import sla_sweep
 
     for _ in range(3):  # warm caches and the connection, not timed
         sla_sweep(now=now, limit=batch)
@@ -575,7 +575,7 @@ def check(
 def sweep_phase(name: str, now: datetime, label: str, batch: int) -> dict[str, Any]:
     from django.db import connection
 
-    from caredesk.sla.sweep import sla_sweep_all
+    from caredesk.tickets.sla_sweep import sla_sweep_all
 
     log(f"{name}: sla_sweep_all(now={label})")
     counter = CallCounter()
@@ -612,7 +612,7 @@ def concurrent_worker(
         django_setup(database_url, home)
         from django.db import connection
 
-        from caredesk.sla.sweep import sla_sweep_all
+        from caredesk.tickets.sla_sweep import sla_sweep_all
 
         connection.ensure_connection()
         counter = CallCounter()
@@ -723,7 +723,7 @@ def run(args: argparse.Namespace, home: str) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection
 
-    from caredesk.sla.sweep import SWEEP_BATCH
+    from caredesk.tickets.sla_sweep import SWEEP_BATCH
 
     call_command("migrate", verbosity=0, interactive=False)
     batch = args.batch or SWEEP_BATCH

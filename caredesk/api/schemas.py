@@ -161,14 +161,19 @@ class MessageOut(Schema):
 
 
 class EventOut(Schema):
-    kind: str
+    kind: str = Field(description="one of the event kinds listed in docs/history.md")
+    text: str = Field("", description="what happened, in plain words (times in UTC)")
     actor: str | None = Field(None, description="the agent's email; null for the system")
-    data: dict[str, Any]
+    data: dict[str, Any] = Field(description="the kind's data; people by id, never by address")
     created_at: datetime
 
     @staticmethod
     def resolve_actor(obj: TicketEvent) -> str | None:
         return obj.actor.email if obj.actor else None
+
+    @staticmethod
+    def resolve_text(obj: TicketEvent) -> str:
+        return str(getattr(obj, "text", ""))
 
 
 class TicketDetailOut(TicketOut):

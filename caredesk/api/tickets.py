@@ -9,6 +9,7 @@ email processing use; caredesk's InvalidRequest and NotFound become 400 and 404 
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.http import HttpRequest
@@ -31,6 +32,7 @@ from caredesk.api.schemas import (
 )
 from caredesk.api.schemas_sla import AssigneeIn, PriorityIn, PropertiesIn
 from caredesk.sla.selectors import sla_views
+from caredesk.tickets.history import events_described
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.replies import ticket_reply
 from caredesk.tickets.selectors import message_get, ticket_get, ticket_get_detailed, ticket_list
@@ -76,6 +78,9 @@ def _with_sla(tickets: list[Ticket]) -> None:
 def _detailed(ref: int) -> Ticket:
     ticket = ticket_get_detailed(reference=ref)
     _with_sla([ticket])
+    events = list(ticket.events.all())
+    for event, text in zip(events, events_described(events, zone=UTC).values(), strict=True):
+        event.text = text  # type: ignore[attr-defined]
     return ticket
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from caredesk.conversation.match import SUBJECT_TAG
+from caredesk.history.kinds import EventKind
 from caredesk.outbound.compose import BOUNCE_TAG_PREFIX
 from caredesk.tickets.models import Message, MessageReference, Participant, Ticket, TicketEvent
-from caredesk.tickets.split import SPLIT_FROM, SPLIT_INTO
 
 if TYPE_CHECKING:
     from caredesk.inbound.prepare import Incoming
@@ -173,9 +173,11 @@ class ConversationIndex:
         pks = {t.pk for t in tickets if t.pk is not None}
         if len(pks) < 2:
             return False
-        links = TicketEvent.objects.filter(kind__in=[SPLIT_INTO, SPLIT_FROM], ticket_id__in=pks)
+        links = TicketEvent.objects.filter(
+            kind__in=[EventKind.SPLIT_INTO, EventKind.SPLIT_FROM], ticket_id__in=pks
+        )
         for ticket_id, kind, data in links.values_list("ticket_id", "kind", "data"):
-            other = data.get("into" if kind == SPLIT_INTO else "source")
+            other = data.get("into" if kind == EventKind.SPLIT_INTO else "source")
             if not isinstance(other, int):
                 continue
             if other not in self._tickets:

@@ -21,3 +21,8 @@ def mask_address(address: str) -> str:
     if not domain:
         return "***"
     return f"{local[:1]}***@{domain}"
+
+
+def clean_text(text: str) -> str:
+    """Text a person typed, stripped, without NUL characters (no database stores them)."""
+    return text.replace("\x00", "").strip()

@@ -14,24 +14,23 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from caredesk.conversation.index import ConversationIndex, Stored
+from caredesk.core import clock
 from caredesk.customers.models import Customer
 from caredesk.customers.selectors import customers_by_address, organisations_by_domain
+from caredesk.history.events import Event
+from caredesk.inbound.bounces import bounce_record
 from caredesk.inbound.models import IntakeStatus, Source
 from caredesk.inbound.prepare import Incoming
 from caredesk.inbound.types import Kind
 from caredesk.mailboxes.models import Mailbox
-from caredesk.outbound.bounces import bounce_record
 from caredesk.tickets.acknowledgements import (
     acknowledgement_allowed,
     acknowledgements_sent_last_hour,
 )
-from caredesk.tickets.models import Status, Ticket, TicketEvent
+from caredesk.tickets.models import Status, Ticket
+from caredesk.tickets.opening import ticket_open_build
 from caredesk.tickets.selectors import priority_rules_current
-from caredesk.tickets.services import (
-    ticket_build_for_email,
-    ticket_event_build,
-    ticket_note_customer_message,
-)
+from caredesk.tickets.services import ticket_note_customer_message
 
 
 @dataclass
@@ -46,7 +45,7 @@ class Decision:
     acknowledge: bool = False
     ack_skipped: bool = False  # an acknowledgement was due but refused (rate limit, robot)
     participants: list[tuple[str, str]] = field(default_factory=list)  # besides the sender
-    events: list[TicketEvent] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     duplicate_of: Stored | None = None
     duplicate_of_decision: Decision | None = None  # when the original came earlier in the batch
     message_pk: int | None = None  # the message recorded, once written
@@ -150,8 +149,18 @@ class Planner:
             customer.name = name
             if customer.pk is not None:
                 self.renamed[customer.pk] = customer
-        subject = item.parsed.subject
-        ticket = ticket_build_for_email(mailbox=mailbox, customer=customer, subject=subject)
+        # What the customer wrote now, not the history they quote, sets the priority.
+        human = item.verdict.kind == Kind.HUMAN
+        opening = ticket_open_build(
+            mailbox=mailbox,
+            customer=customer,
+            subject=item.parsed.subject,
+            at=clock.now(),
+            detect_from=item.split.new if human else None,
+            vip=customer.is_vip,
+            rules=self._priority_rules,
+        )
+        ticket = opening.ticket
         decision = Decision(
             item,
             IntakeStatus.PROCESSED,
@@ -160,23 +169,8 @@ class Planner:
             created=True,
             follow_up_of=follow_up_of,
             customer=customer,
+            events=opening.events,
         )
-        if item.verdict.kind == Kind.HUMAN:
-            # What the customer wrote now, not the history they quote, sets the priority.
-            found = self._priority_rules.detect(
-                subject=subject, text=item.split.new, vip=customer.is_vip
-            )
-            if found.reasons:
-                ticket.priority = found.priority
-                decision.events.append(
-                    ticket_event_build(
-                        ticket=ticket,
-                        kind="priority_set",
-                        priority=found.priority,
-                        why=found.reason,
-                        by="detection",
-                    )
-                )
         # Imported history is old mail: acknowledging it now would surprise every past customer.
         wants_ack = (
             item.verdict.kind == Kind.HUMAN

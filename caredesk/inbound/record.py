@@ -4,17 +4,19 @@ foreign keys need (customers, tickets, messages, then what hangs off them)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from caredesk.core.bulk import rows_update
 from caredesk.customers.models import Customer, CustomerAddress
+from caredesk.history.events import Event, acknowledgement_skipped_event, created_event
+from caredesk.inbound.messages import attachments_build, inbound_message_build, references_build
 from caredesk.inbound.plan import Decision, Planner
 from caredesk.inbound.types import Kind
 from caredesk.outbound.models import OutboundEmail
 from caredesk.outbound.services import outbound_announce
-from caredesk.sla.services import Happened, SlaPlan, sla_tickets_plan
+from caredesk.sla.services import Happened, SlaPlan
 from caredesk.tickets.acknowledgements import acknowledgement_email
-from caredesk.tickets.messages import attachments_build, inbound_message_build, references_build
+from caredesk.tickets.changes import events_save
+from caredesk.tickets.hooks import ticket_changed_announce
 from caredesk.tickets.models import (
     Attachment,
     Message,
@@ -22,10 +24,10 @@ from caredesk.tickets.models import (
     MessageReference,
     Participant,
     Ticket,
-    TicketEvent,
 )
 from caredesk.tickets.outgoing import outgoing_build
-from caredesk.tickets.services import participants_build, ticket_event_build
+from caredesk.tickets.services import participants_build
+from caredesk.tickets.sla_sync import tickets_sla_plan
 
 TICKET_TOUCH_FIELDS = ["status", "solved_at", "updated_at", "last_customer_message_at"]
 
@@ -69,7 +71,7 @@ def decisions_record(decisions: Sequence[Decision], planner: Planner) -> None:
     refs: list[MessageReference] = []
     attachments: list[Attachment] = []
     participants: list[Participant] = []
-    events: list[TicketEvent] = []
+    events: list[Event] = []
     for decision, message in inbound:
         item, ticket = decision.item, decision.ticket
         assert ticket is not None and item.sender is not None
@@ -84,29 +86,29 @@ def decisions_record(decisions: Sequence[Decision], planner: Planner) -> None:
                 known=known,
                 role=Participant.Role.REQUESTER,
             )
-            data: dict[str, Any] = {"requester": item.sender.address}
-            if decision.follow_up_of is not None:
-                data["follow_up_of"] = decision.follow_up_of.pk
-            events.append(ticket_event_build(ticket=ticket, kind="created", **data))
+            events.append(
+                created_event(
+                    ticket=ticket,
+                    customer_id=ticket.customer_id,
+                    follow_up_of=decision.follow_up_of.pk if decision.follow_up_of else None,
+                )
+            )
         participants += participants_build(ticket=ticket, people=decision.participants, known=known)
         events += decision.events
         if decision.ack_skipped:
             events.append(
-                ticket_event_build(
-                    ticket=ticket,
-                    kind="acknowledgement_skipped",
-                    why="unattended address or rate limit",
-                )
+                acknowledgement_skipped_event(ticket=ticket, why="unattended address or rate limit")
             )
     MessageReference.objects.bulk_create(refs)
     Attachment.objects.bulk_create(attachments)
     Participant.objects.bulk_create(participants, ignore_conflicts=True)
     OutboundEmail.objects.bulk_create(outbound)
-    TicketEvent.objects.bulk_create(events)
-    sla.write()
+    saved = events_save(events)
+    saved += events_save(sla.write())
     rows_update(list(planner.touched.values()), TICKET_TOUCH_FIELDS)
     rows_update(list(planner.renamed.values()), ["name"])
     outbound_announce(outbound)
+    ticket_changed_announce(saved)
 
 
 def _sla_plan(created: Sequence[Decision], planner: Planner) -> SlaPlan:
@@ -121,7 +123,7 @@ def _sla_plan(created: Sequence[Decision], planner: Planner) -> SlaPlan:
     for pk, ticket in planner.touched.items():
         happened[pk] = Happened(customer_wrote=True)
         tickets.append(ticket)
-    return sla_tickets_plan(tickets=tickets, happened=happened)
+    return tickets_sla_plan(tickets=tickets, happened=happened)
 
 
 def _customers_create(created: Sequence[Decision], planner: Planner) -> None:

@@ -12,11 +12,23 @@ from email.message import Message
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.utils import format_datetime, formataddr
+from typing import Protocol
+
+from django.db.models.fields.files import FieldFile
 
 from caredesk.core import clock
 from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.models import OutboundEmail
-from caredesk.tickets.models import Attachment
+
+
+class StoredFile(Protocol):
+    """A file sent with an email (a ticket's stored attachment)."""
+
+    filename: str
+    content_type: str
+
+    @property
+    def file(self) -> FieldFile: ...
 
 
 def new_message_id(*, mailbox: Mailbox, ticket_id: int | None) -> str:
@@ -67,7 +79,7 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _file_part(attachment: Attachment) -> Message:
+def _file_part(attachment: StoredFile) -> Message:
     maintype, _, subtype = attachment.content_type.partition("/")
     part = MIMEBase(maintype or "application", subtype or "octet-stream")
     del part["MIME-Version"]  # belongs on the email, not on each part
@@ -84,7 +96,7 @@ def _file_part(attachment: Attachment) -> Message:
     return part
 
 
-def build_message(email_row: OutboundEmail, attachments: Sequence[Attachment] = ()) -> Message:
+def build_message(email_row: OutboundEmail, attachments: Sequence[StoredFile] = ()) -> Message:
     """The email as it goes on the wire: the text alone, or the text and `attachments` in a
     multipart/mixed.
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -17,15 +18,25 @@ from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound import compose
 from caredesk.outbound.models import DeliveryStatus, OutboundEmail
 from caredesk.outbound.transports import DeliveryError, Envelope, get_transport
-from caredesk.tickets.models import Message, Ticket
 
 log = logging.getLogger(__name__)
+
+# Told, inside the transaction that marks it, of every email delivery gave up on (tickets
+# record it on the ticket's history; see `caredesk.tickets.apps`).
+FailureListener = Callable[[OutboundEmail], None]
+_failure_listeners: list[FailureListener] = []
+
+
+def outbound_on_failure(listener: FailureListener) -> None:
+    """Call `listener` with each email that finally failed, in the transaction marking it."""
+    if listener not in _failure_listeners:
+        _failure_listeners.append(listener)
 
 
 def outbound_build(
     *,
     mailbox: Mailbox,
-    ticket: Ticket | None,
+    ticket: Any,  # the ticket (a tickets.Ticket) the email is about, if any
     kind: str,
     to: list[str],
     cc: list[str] | None = None,
@@ -34,7 +45,7 @@ def outbound_build(
     message_id: str,
     in_reply_to: str = "",
     references: list[str] | None = None,
-    message: Message | None = None,
+    message: Any = None,  # its entry in the ticket's conversation (a tickets.Message)
 ) -> OutboundEmail:
     """The outbox row, not saved yet: save it in the cause's transaction, then announce it."""
     return OutboundEmail(
@@ -130,8 +141,6 @@ def outbound_deliver_due(*, limit: int = DELIVERY_BATCH) -> dict[int, str]:
 
 
 def _record_failure(email: OutboundEmail, error: str, *, permanent: bool) -> str:
-    from caredesk.tickets.services import ticket_event_record
-
     final = permanent or email.attempts >= settings.CAREDESK_DELIVERY_MAX_ATTEMPTS
     with transaction.atomic():
         if final:
@@ -142,15 +151,9 @@ def _record_failure(email: OutboundEmail, error: str, *, permanent: bool) -> str
                 ", ".join(mask_address(a) for a in email.to),
                 error,
             )
-            if email.ticket is not None:
-                ticket_event_record(
-                    ticket=email.ticket,
-                    kind="delivery_failed",
-                    outbound=email.pk,
-                    to=email.to,
-                    error=error[:500],
-                    attempts=email.attempts,
-                )
+            email.last_error = error[:1000]
+            for listener in _failure_listeners:
+                listener(email)
         else:
             email.next_attempt_at = clock.now() + _backoff(email.attempts)
         email.last_error = error[:1000]
@@ -170,3 +173,11 @@ def outbound_due_ids(*, limit: int = 500) -> list[int]:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def outbound_mark_bounced(*, email: OutboundEmail, diagnostic: str, permanent: bool) -> None:
+    """A delivery status notification came back for `email`: a permanent one fails it."""
+    if permanent:
+        email.status = DeliveryStatus.FAILED
+    email.last_error = f"bounced: {diagnostic}"[:1000]
+    email.save(update_fields=["status", "last_error"])

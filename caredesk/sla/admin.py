@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
+from caredesk.core.vocabulary import Priority
 from caredesk.sla.book import calendar_build
 from caredesk.sla.models import Calendar, Notification, SlaPolicy
-from caredesk.tickets.models import Priority
 
 
 class CalendarForm(forms.ModelForm[Calendar]):

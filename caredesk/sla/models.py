@@ -9,6 +9,17 @@ from django.db.models import Q
 from caredesk.core.models import TimestampedModel
 
 
+class SlaState(models.TextChoices):
+    """A ticket's SLA at a glance (kept on the ticket row for the inbox)."""
+
+    NONE = "", "No SLA"
+    OK = "ok", "On track"
+    PAUSED = "paused", "Paused"
+    WARNING = "warning", "Due soon"
+    BREACHED = "breached", "Breached"
+    MET = "met", "All targets met"
+
+
 class Calendar(TimestampedModel):
     """When a team is open, as stored; `caredesk.sla.book` turns it into a BusinessCalendar.
 

@@ -5,13 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol
 
 from caredesk.core import clock
 from caredesk.sla.book import calendar_usable
 from caredesk.sla.calendar import BusinessCalendar
-from caredesk.sla.models import ACTIVE_STATES, SlaTimer, TimerState
+from caredesk.sla.models import ACTIVE_STATES, SlaPolicy, SlaTimer, TimerState
 from caredesk.sla.timers import timer_used
-from caredesk.tickets.models import Ticket
+
+
+class SlaRow(Protocol):
+    """A ticket as its SLA summary reads it (a tickets.Ticket row)."""
+
+    pk: Any
+    sla_state: str
+
+    @property
+    def sla_policy(self) -> SlaPolicy | None: ...
 
 
 @dataclass(frozen=True)
@@ -39,7 +49,7 @@ class SlaView:
     timers: tuple[TimerView, ...]
 
 
-def sla_views(*, tickets: Sequence[Ticket], now: datetime | None = None) -> dict[int, SlaView]:
+def sla_views(*, tickets: Sequence[SlaRow], now: datetime | None = None) -> dict[int, SlaView]:
     """The SLA state of each ticket, by pk: a fixed handful of queries however many tickets."""
     ids = [t.pk for t in tickets]
     if not ids:

@@ -1,9 +1,12 @@
 """Keep a ticket's SLA timers in step with what happens to it.
 
 Every change to a ticket that can matter (created by an email, a customer writing, an agent
-replying, status, priority, team, category or tags changed) ends with `sla_tickets_update`,
-from email processing, the API, the UI and the sweep alike. It works on many tickets at once
-with a fixed handful of queries, which is what email batches need.
+replying, status, priority, team, category or tags changed) ends with one `sla_plan` over the
+tickets it changed, which `caredesk.tickets` runs for email processing, the API, the UI and
+the sweep alike. It works on many tickets at once with a fixed handful of queries, which is
+what email batches need. This module knows tickets only by the fields it reads and keeps
+(`SlaTicket`) and the facts policies match on; the events it returns are recorded by
+`caredesk.tickets`, which is the only writer of a ticket's history.
 
 The rules, where the issue left them open, follow what support teams know from Zendesk:
 - the first policy (in order) that matches the ticket now applies; when another one comes to
@@ -18,15 +21,26 @@ The rules, where the issue left them open, follow what support teams know from Z
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from caredesk.core import clock
 from caredesk.core.bulk import rows_update
+from caredesk.core.vocabulary import Status
+from caredesk.history.events import (
+    Event,
+    sla_policy_applied_event,
+    sla_timer_cancelled_event,
+    sla_timer_fulfilled_event,
+    sla_timer_paused_event,
+    sla_timer_resumed_event,
+    sla_timer_retargeted_event,
+    sla_timer_started_event,
+)
 from caredesk.sla.book import SlaBook, sla_book_load
-from caredesk.sla.models import ACTIVE_STATES, SlaTimer, TimerKind, TimerState
+from caredesk.sla.models import ACTIVE_STATES, SlaState, SlaTimer, TimerKind, TimerState
 from caredesk.sla.policies import Policy, TicketFacts
 from caredesk.sla.timers import (
     timer_late,
@@ -36,7 +50,18 @@ from caredesk.sla.timers import (
     timer_stop,
     timer_used,
 )
-from caredesk.tickets.models import SlaState, Status, Ticket, TicketEvent
+
+
+class SlaTicket(Protocol):
+    """What SLA timers read and keep of a ticket (a `caredesk.tickets` Ticket row)."""
+
+    pk: Any
+    status: str
+    merged_into_id: int | None
+    sla_policy_id: int | None
+    sla_due_at: datetime | None
+    sla_state: str
+
 
 REPLY_KINDS = (TimerKind.FIRST_REPLY, TimerKind.NEXT_REPLY)
 TIMER_FIELDS = [
@@ -77,81 +102,62 @@ class ReplyPromise:
 
 @dataclass
 class Changes:
-    """Timers and events to write, collected over many tickets."""
+    """Timers to write and the events they cause, collected over many tickets."""
 
     new: list[SlaTimer] = field(default_factory=list)
     changed: dict[int, SlaTimer] = field(default_factory=dict)
-    events: list[tuple[Ticket, str, SlaTimer | None, dict[str, Any]]] = field(default_factory=list)
+    # Built once the new timers have their ids, so every event names its timer.
+    events: list[Callable[[], Event]] = field(default_factory=list)
 
     def touch(self, timer: SlaTimer) -> None:
         if timer.pk is not None:
             self.changed[timer.pk] = timer
 
-    def event(self, ticket: Ticket, kind: str, timer: SlaTimer | None = None, **data: Any) -> None:
-        self.events.append((ticket, kind, timer, data))
+    def event(self, build: Callable[[], Event]) -> None:
+        self.events.append(build)
 
-    def write(self) -> None:
+    def write(self) -> list[Event]:
+        """Save the timers; returns the events, for the caller to record on the tickets."""
         SlaTimer.objects.bulk_create(self.new)
         rows_update(list(self.changed.values()), TIMER_FIELDS)
-        TicketEvent.objects.bulk_create(
-            [
-                TicketEvent(ticket=ticket, kind=kind, data=_event_data(timer, data))
-                for ticket, kind, timer, data in self.events
-            ]
-        )
-
-
-def _event_data(timer: SlaTimer | None, data: dict[str, Any]) -> dict[str, Any]:
-    if timer is None:
-        return data
-    return {"timer": timer.pk, "kind": timer.kind, **data}
-
-
-def sla_tickets_update(
-    *,
-    tickets: Sequence[Ticket],
-    happened: Mapping[int, Happened] | None = None,
-    book: SlaBook | None = None,
-    now: datetime | None = None,
-) -> dict[int, ReplyPromise]:
-    """Start, pause, resume, fulfil or retarget the timers of saved `tickets` to match their
-    current fields and what `happened` (by ticket pk), and write the result.
-
-    Returns, by ticket pk, when a person is due to reply on the tickets waiting for one."""
-    plan = sla_tickets_plan(tickets=tickets, happened=happened, book=book, now=now)
-    plan.write()
-    return plan.promises
+        return [build() for build in self.events]
 
 
 @dataclass
 class SlaPlan:
-    """What `sla_tickets_update` would write, for callers that write it later (after their own
-    events, so a ticket's log reads "created" before "SLA timer started")."""
+    """What the timers of some tickets must become; `write` saves it."""
 
-    tickets: list[Ticket]
+    tickets: list[SlaTicket]
     changes: Changes
     promises: dict[int, ReplyPromise]
 
-    def write(self) -> None:
-        self.changes.write()
-        rows_update(self.tickets, TICKET_SLA_FIELDS)
+    def write(self) -> list[Event]:
+        """Save the timers and the tickets' SLA fields; returns the events the changes cause,
+        which the caller records on the tickets (after its own, so a ticket's log reads
+        "opened" before "SLA target started")."""
+        events = self.changes.write()
+        rows_update(self.tickets, TICKET_SLA_FIELDS)  # type: ignore[arg-type]
+        return events
 
 
-def sla_tickets_plan(
+def sla_plan(
     *,
-    tickets: Sequence[Ticket],
+    tickets: Sequence[SlaTicket],
+    facts: Mapping[int, TicketFacts],
     happened: Mapping[int, Happened] | None = None,
     book: SlaBook | None = None,
     now: datetime | None = None,
 ) -> SlaPlan:
-    """Work out `sla_tickets_update` in memory (reading, never writing)."""
+    """Start, pause, resume, fulfil or retarget the timers of saved `tickets` to match their
+    current fields (`facts`, by ticket pk, is what policies match on) and what `happened`,
+    in memory: reads, never writes. `promises` says, by ticket pk, when a person is due to
+    reply on the tickets waiting for one."""
     saved = [t for t in tickets if t.pk is not None]
     changes = Changes()
     if not saved:
         return SlaPlan([], changes, {})
     book = book or sla_book_load()
     now = now or clock.now()
-    facts = tickets_facts(saved)
     timers = timers_of([t.pk for t in saved])
     promises = {}
     for ticket in saved:
@@ -164,34 +170,6 @@ def sla_tickets_plan(
     return SlaPlan(saved, changes, promises)
 
 
-def tickets_facts(tickets: Sequence[Ticket]) -> dict[int, TicketFacts]:
-    """What SLA policies match on, for saved tickets: two queries however many."""
-    ids = [t.pk for t in tickets]
-    tags: dict[int, set[str]] = defaultdict(set)
-    for ticket_id, name in Ticket.tags.through.objects.filter(ticket_id__in=ids).values_list(
-        "ticket_id", "tag__name"
-    ):
-        tags[ticket_id].add(name.lower())
-    customers = {
-        pk: (tier or org_tier or "", org)
-        for pk, tier, org, org_tier in Ticket.objects.filter(pk__in=ids).values_list(
-            "pk", "customer__tier", "customer__organisation_id", "customer__organisation__tier"
-        )
-    }
-    return {
-        t.pk: TicketFacts(
-            priority=t.priority,
-            mailbox_id=t.mailbox_id,
-            team_id=t.team_id,
-            category=t.category,
-            tags=frozenset(tags[t.pk]),
-            organisation_id=customers.get(t.pk, ("", None))[1],
-            tier=customers.get(t.pk, ("", None))[0],
-        )
-        for t in tickets
-    }
-
-
 def timers_of(ticket_ids: Sequence[int]) -> dict[int, list[SlaTimer]]:
     found: dict[int, list[SlaTimer]] = defaultdict(list)
     for timer in SlaTimer.objects.filter(ticket_id__in=ticket_ids).order_by("created_at", "pk"):
@@ -200,7 +178,7 @@ def timers_of(ticket_ids: Sequence[int]) -> dict[int, list[SlaTimer]]:
 
 
 def _update(
-    ticket: Ticket,
+    ticket: SlaTicket,
     facts: TicketFacts,
     timers: list[SlaTimer],
     happened: Happened,
@@ -218,11 +196,13 @@ def _update(
     policy_id = policy.id if policy is not None else None
     if ticket.sla_policy_id != policy_id:
         changes.event(
-            ticket,
-            "sla_policy_applied",
-            policy=policy_id,
-            name=policy.name if policy is not None else "",
-            previous=ticket.sla_policy_id,
+            _bind(
+                sla_policy_applied_event,
+                ticket=ticket,
+                policy_id=policy_id,
+                name=policy.name if policy is not None else "",
+                previous_id=ticket.sla_policy_id,
+            )
         )
         ticket.sla_policy_id = policy_id
     active = {t.kind: t for t in timers if t.state in ACTIVE_STATES}
@@ -260,7 +240,7 @@ def _update(
                 reopened = previous[-1]
                 timer_run(reopened, book.calendars[reopened.calendar_id], now)
                 changes.touch(reopened)
-                changes.event(ticket, "sla_timer_resumed", reopened, due_at=_iso(reopened.due_at))
+                changes.event(_resumed(ticket, reopened))
                 active[TimerKind.RESOLUTION] = reopened
             elif not previous and arrived:
                 kind = TimerKind.RESOLUTION
@@ -276,11 +256,13 @@ def _update(
                 timer_pause(timer, calendar, now)
                 changes.touch(timer)
                 changes.event(
-                    ticket,
-                    "sla_timer_paused",
-                    timer,
-                    status=status,
-                    used_seconds=timer.used_seconds,
+                    _bind(
+                        sla_timer_paused_event,
+                        ticket=ticket,
+                        timer=timer,
+                        status=status,
+                        used_seconds=timer.used_seconds,
+                    )
                 )
         elif status in (Status.SOLVED, Status.CLOSED):
             state = (
@@ -290,7 +272,7 @@ def _update(
         elif timer.state == TimerState.PAUSED:
             timer_run(timer, calendar, now)
             changes.touch(timer)
-            changes.event(ticket, "sla_timer_resumed", timer, due_at=_iso(timer.due_at))
+            changes.event(_resumed(ticket, timer))
     ticket_sla_summarise(ticket, timers)
 
 
@@ -301,7 +283,7 @@ def _follow_policy(
     book: SlaBook,
     now: datetime,
     changes: Changes,
-    ticket: Ticket,
+    ticket: SlaTicket,
 ) -> bool:
     """Bring an active timer under the policy that applies now; False if it was cancelled."""
     minutes = policy.targets.get(timer.kind) if policy is not None else None
@@ -327,18 +309,20 @@ def _follow_policy(
         timer_schedule(timer, book.calendars[calendar_id])
     changes.touch(timer)
     changes.event(
-        ticket,
-        "sla_timer_retargeted",
-        timer,
-        policy=policy.id,
-        target_seconds=target,
-        due_at=_iso(timer.due_at),
+        _bind(
+            sla_timer_retargeted_event,
+            ticket=ticket,
+            timer=timer,
+            policy_id=policy.id,
+            target_seconds=target,
+            due_at=timer.due_at,
+        )
     )
     return True
 
 
 def _start(
-    ticket: Ticket,
+    ticket: SlaTicket,
     kind: str,
     policy: Policy,
     calendar_id: int,
@@ -350,7 +334,7 @@ def _start(
     if minutes is None:
         return None
     timer = SlaTimer(
-        ticket=ticket,
+        ticket_id=ticket.pk,
         policy_id=policy.id,
         calendar_id=calendar_id,
         kind=kind,
@@ -361,18 +345,20 @@ def _start(
     timer_run(timer, book.calendars[calendar_id], now)
     changes.new.append(timer)
     changes.event(
-        ticket,
-        "sla_timer_started",
-        timer,
-        policy=policy.id,
-        target_seconds=timer.target_seconds,
-        due_at=_iso(timer.due_at),
+        _bind(
+            sla_timer_started_event,
+            ticket=ticket,
+            timer=timer,
+            policy_id=policy.id,
+            target_seconds=timer.target_seconds,
+            due_at=timer.due_at,
+        )
     )
     return timer
 
 
 def _stop(
-    ticket: Ticket,
+    ticket: SlaTicket,
     timer: SlaTimer,
     book: SlaBook,
     now: datetime,
@@ -383,18 +369,46 @@ def _stop(
 ) -> None:
     timer_stop(timer, book.calendars[timer.calendar_id], now, state=state)
     changes.touch(timer)
-    data: dict[str, Any] = {
-        "used_seconds": timer.used_seconds,
-        "target_seconds": timer.target_seconds,
-    }
+    used, target = timer.used_seconds, timer.target_seconds
     if state == TimerState.FULFILLED:
-        data["late"] = timer_late(timer)
-        changes.event(ticket, "sla_timer_fulfilled", timer, **data)
+        late = timer_late(timer)
+        changes.event(
+            _bind(
+                sla_timer_fulfilled_event,
+                ticket=ticket,
+                timer=timer,
+                used_seconds=used,
+                target_seconds=target,
+                late=late,
+            )
+        )
     else:
-        changes.event(ticket, "sla_timer_cancelled", timer, why=why, **data)
+        changes.event(
+            _bind(
+                sla_timer_cancelled_event,
+                ticket=ticket,
+                timer=timer,
+                why=why,
+                used_seconds=used,
+                target_seconds=target,
+            )
+        )
 
 
-def ticket_sla_summarise(ticket: Ticket, timers: Sequence[SlaTimer]) -> None:
+def _bind(
+    builder: Callable[..., Event], *, timer: SlaTimer | None = None, **data: Any
+) -> Callable[[], Event]:
+    """The event `builder` makes of `data`, built when asked (once `timer` has its id)."""
+    if timer is None:
+        return lambda: builder(**data)
+    return lambda: builder(timer_id=timer.pk, timer_kind=timer.kind, **data)
+
+
+def _resumed(ticket: SlaTicket, timer: SlaTimer) -> Callable[[], Event]:
+    return _bind(sla_timer_resumed_event, ticket=ticket, timer=timer, due_at=timer.due_at)
+
+
+def ticket_sla_summarise(ticket: SlaTicket, timers: Sequence[SlaTimer]) -> None:
     """Set the ticket's SLA fields (in memory) from its timers: what inbox rows show."""
     running = [t for t in timers if t.state == TimerState.RUNNING]
     active = [t for t in timers if t.state in ACTIVE_STATES]
@@ -414,7 +428,3 @@ def ticket_sla_summarise(ticket: Ticket, timers: Sequence[SlaTimer]) -> None:
         ticket.sla_state = SlaState.BREACHED if late else SlaState.MET
     else:
         ticket.sla_state = SlaState.NONE
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None

@@ -8,37 +8,17 @@ from django.db import models
 
 from caredesk.core import clock
 from caredesk.core.models import TimestampedModel
+from caredesk.core.vocabulary import PRIORITY_RANK as PRIORITY_RANK
+from caredesk.core.vocabulary import Priority as Priority
+from caredesk.core.vocabulary import Status as Status
+from caredesk.history.kinds import EventKind
+from caredesk.sla.models import SlaState as SlaState
 
 
 def new_reply_token() -> str:
     # 24 hex characters, 96 random bits: unguessable, and safe in an address local part
     # (support+<token>@ stays well under the 64-character limit).
     return secrets.token_hex(12)
-
-
-class Status(models.TextChoices):
-    NEW = "new", "New"
-    OPEN = "open", "Open"
-    PENDING = "pending", "Pending (waiting on customer)"
-    ON_HOLD = "on_hold", "On hold"
-    SOLVED = "solved", "Solved"
-    CLOSED = "closed", "Closed"
-
-
-class Priority(models.TextChoices):
-    URGENT = "urgent", "Urgent"
-    HIGH = "high", "High"
-    NORMAL = "normal", "Normal"
-    LOW = "low", "Low"
-
-
-# How urgent each priority is, for ordering: higher first.
-PRIORITY_RANK: dict[str, int] = {
-    Priority.LOW: 0,
-    Priority.NORMAL: 1,
-    Priority.HIGH: 2,
-    Priority.URGENT: 3,
-}
 
 
 class Tag(models.Model):
@@ -48,15 +28,6 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class SlaState(models.TextChoices):
-    NONE = "", "No SLA"
-    OK = "ok", "On track"
-    PAUSED = "paused", "Paused"
-    WARNING = "warning", "Due soon"
-    BREACHED = "breached", "Breached"
-    MET = "met", "All targets met"
 
 
 class Ticket(TimestampedModel):
@@ -222,10 +193,13 @@ class Attachment(TimestampedModel):
 
 
 class TicketEvent(TimestampedModel):
-    """Who did what to a ticket, and when: the record reports are computed from."""
+    """Who did what to a ticket, and when: the record reports are computed from.
+
+    Written only from `caredesk.history.events` builders (see `caredesk.tickets.changes`), so
+    each kind's data has one shape, naming people by id."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=EventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

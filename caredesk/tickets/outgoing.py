@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from caredesk.accounts.models import Agent
+from caredesk.history.events import bounced_event, delivery_failed_event
 from caredesk.outbound.compose import new_message_id
 from caredesk.outbound.models import OutboundEmail
 from caredesk.outbound.services import outbound_announce, outbound_build
 from caredesk.tickets.attachments import Upload, attachments_store
+from caredesk.tickets.changes import events_save
+from caredesk.tickets.hooks import ticket_changed_announce
 from caredesk.tickets.models import Message, MessageKind, Ticket
 
 # The conversation entry's kind for each kind of outgoing email.
@@ -84,3 +87,39 @@ def ticket_email_send(*, ticket: Ticket, email: OutgoingEmail) -> Message:
         outbound.attachments.set(files)
     outbound_announce([outbound])
     return message
+
+
+def ticket_delivery_failed_record(email: OutboundEmail) -> None:
+    """Show on its ticket that delivery gave up on `email` (called in the transaction that
+    marks it failed)."""
+    if email.ticket_id is None:
+        return
+    event = delivery_failed_event(
+        ticket=_ticket_ref(email.ticket_id),
+        outbound_id=email.pk,
+        recipients=len(email.to) + len(email.cc),
+        error=email.last_error,
+        attempts=email.attempts,
+    )
+    ticket_changed_announce(events_save([event]))
+
+
+def ticket_bounce_record(
+    *, email: OutboundEmail, recipients: int, diagnostic: str, permanent: bool
+) -> None:
+    """Show on its ticket that `email` bounced."""
+    if email.ticket_id is None:
+        return
+    event = bounced_event(
+        ticket=_ticket_ref(email.ticket_id),
+        outbound_id=email.pk,
+        recipients=recipients,
+        diagnostic=diagnostic,
+        permanent=permanent,
+    )
+    ticket_changed_announce(events_save([event]))
+
+
+def _ticket_ref(pk: int) -> Ticket:
+    # Only its id is needed to record an event on it.
+    return Ticket(pk=pk)

@@ -6,24 +6,18 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 
 from caredesk.accounts.models import Agent
 from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest
-from caredesk.core.text import normalise_subject
+from caredesk.core.text import clean_text, normalise_subject
+from caredesk.history.events import replied_event
 from caredesk.outbound.models import OutboundEmail
-from caredesk.sla.services import Happened, sla_tickets_update
 from caredesk.tickets.attachments import Upload, uploads_check
-from caredesk.tickets.models import INBOUND_KINDS, Message, MessageKind, Participant, Ticket
+from caredesk.tickets.changes import ticket_changing
+from caredesk.tickets.models import INBOUND_KINDS, Message, MessageKind, Participant, Status, Ticket
 from caredesk.tickets.outgoing import OutgoingEmail, ticket_email_send
-from caredesk.tickets.services import (
-    clean_text,
-    ensure_not_merged,
-    ticket_event_record,
-    ticket_participants_add,
-    ticket_set_status,
-)
+from caredesk.tickets.services import status_apply, ticket_participants_add
 
 MAX_REFERENCES = 20
 
@@ -45,7 +39,6 @@ def _thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
     return in_reply_to or (ids[-1] if ids else ""), ids
 
 
-@transaction.atomic
 def ticket_reply(
     *,
     ticket: Ticket,
@@ -55,8 +48,8 @@ def ticket_reply(
     status_after: str | None = None,
     attachments: Sequence[Upload] = (),
 ) -> Message:
-    """Email the customer (and the ticket's CCs): `attachments` go with it as files."""
-    ensure_not_merged(ticket)
+    """Email the customer (and the ticket's CCs): `attachments` go with it as files. The
+    ticket then takes `status_after` (by default: open, if it was new)."""
     text = clean_text(text)
     if not text:
         raise InvalidRequest("a reply needs some text")
@@ -67,36 +60,36 @@ def ticket_reply(
             validate_email(address)
         except ValidationError:
             raise InvalidRequest(f"{address!r} is not an email address") from None
-    ticket = Ticket.objects.select_for_update().select_related("mailbox").get(pk=ticket.pk)
-    participants = list(ticket.participants.values_list("address", "role"))
-    to = [a for a, role in participants if role == Participant.Role.REQUESTER][:1]
-    if not to:
-        raise InvalidRequest("this ticket has no customer address to reply to")
-    all_cc = [a for a, role in participants if role == Participant.Role.CC and a not in to]
-    all_cc += [a for a in cc if a not in all_cc and a not in to]
-    in_reply_to, references = _thread_headers(ticket)
-    message = ticket_email_send(
-        ticket=ticket,
-        email=OutgoingEmail(
-            kind=OutboundEmail.Kind.REPLY,
-            to=to,
-            cc=all_cc,
-            subject=f"Re: {normalise_subject(ticket.subject)} [{ticket.reference}]",
-            text=f"{text}\n\n-- \n{author.signature}" if author.signature.strip() else text,
-            new_text=text,
-            from_name=author.name,
-            author=author,
-            in_reply_to=in_reply_to,
-            references=references,
-            attachments=files,
-        ),
-    )
-    if cc:
-        ticket_participants_add(ticket=ticket, people=[(a, "") for a in cc])
-    ticket_event_record(ticket=ticket, kind="replied", actor=author, message=message.pk)
-    ticket.updated_at = clock.now()
-    ticket.save(update_fields=["updated_at"])
-    sla_tickets_update(tickets=[ticket], happened={ticket.pk: Happened(agent_replied=True)})
-    new_status = status_after or ("open" if ticket.status == "new" else ticket.status)
-    ticket_set_status(ticket=ticket, status=new_status, actor=author)
+    with ticket_changing(ticket) as change:
+        participants = list(ticket.participants.values_list("address", "role"))
+        to = [a for a, role in participants if role == Participant.Role.REQUESTER][:1]
+        if not to:
+            raise InvalidRequest("this ticket has no customer address to reply to")
+        all_cc = [a for a, role in participants if role == Participant.Role.CC and a not in to]
+        all_cc += [a for a in cc if a not in all_cc and a not in to]
+        in_reply_to, references = _thread_headers(ticket)
+        message = ticket_email_send(
+            ticket=ticket,
+            email=OutgoingEmail(
+                kind=OutboundEmail.Kind.REPLY,
+                to=to,
+                cc=all_cc,
+                subject=f"Re: {normalise_subject(ticket.subject)} [{ticket.reference}]",
+                text=f"{text}\n\n-- \n{author.signature}" if author.signature.strip() else text,
+                new_text=text,
+                from_name=author.name,
+                author=author,
+                in_reply_to=in_reply_to,
+                references=references,
+                attachments=files,
+            ),
+        )
+        if cc:
+            ticket_participants_add(ticket=ticket, people=[(a, "") for a in cc])
+        change.record(replied_event(ticket=ticket, message_id=message.pk, actor_id=author.pk))
+        ticket.updated_at = clock.now()
+        change.save("updated_at")
+        change.retime(agent_replied=True)
+        new_status = status_after or (Status.OPEN if ticket.status == Status.NEW else ticket.status)
+        status_apply(change, status=new_status, actor=author)
     return message

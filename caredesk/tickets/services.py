@@ -1,31 +1,53 @@
-"""Every way a ticket changes. Used alike by email processing, the API, the UI and rules."""
+"""Every way an agent (or caredesk on their behalf) changes a ticket. Used alike by the API,
+the workspace, bulk actions, admin actions and the SLA sweep.
+
+Each service changes the ticket through `caredesk.tickets.changes.ticket_changing`: atomic,
+the ticket's row locked first, the events recorded with the `caredesk.history` builders, one
+SLA update at the end, and the "ticket changed" hook announced after commit.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from enum import Enum
-from typing import Any, Final
+from typing import Final
 
 from django.db import transaction
 
 from caredesk.accounts.models import Agent, Team
 from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest
-from caredesk.core.text import normalise_subject
-from caredesk.customers.models import Customer
-from caredesk.mailboxes.models import Mailbox
-from caredesk.sla.services import sla_tickets_update
+from caredesk.core.text import clean_text
+from caredesk.history.events import (
+    Event,
+    assigned_event,
+    category_changed_event,
+    merged_event,
+    merged_into_event,
+    note_added_event,
+    priority_set_event,
+    status_changed_event,
+    tag_added_event,
+    tag_removed_event,
+    team_changed_event,
+)
+from caredesk.history.kinds import By
 from caredesk.tickets import states
 from caredesk.tickets.attachments import Upload, attachments_store, uploads_check
+from caredesk.tickets.changes import (
+    TicketChange,
+    changes_finish,
+    ensure_not_merged,
+    ticket_changing,
+    ticket_lock,
+)
 from caredesk.tickets.models import (
     Message,
     MessageKind,
     Participant,
     Priority,
     Status,
-    Tag,
     Ticket,
-    TicketEvent,
 )
 
 
@@ -38,32 +60,8 @@ class Unset(Enum):
 UNSET: Final = Unset.UNSET
 
 
-def ticket_event_build(
-    *, ticket: Ticket, kind: str, actor: Agent | None = None, **data: Any
-) -> TicketEvent:
-    """An event not saved yet, for callers that write many at once."""
-    return TicketEvent(ticket=ticket, kind=kind, actor=actor, data=data)
-
-
-def ticket_event_record(
-    *, ticket: Ticket, kind: str, actor: Agent | None = None, **data: Any
-) -> TicketEvent:
-    event = ticket_event_build(ticket=ticket, kind=kind, actor=actor, **data)
-    event.save()
-    return event
-
-
-def ticket_build_for_email(*, mailbox: Mailbox, customer: Customer, subject: str) -> Ticket:
-    """A ticket (not saved yet) opened by a customer's email that arrives now."""
-    now = clock.now()
-    return Ticket(
-        mailbox=mailbox,
-        customer=customer,
-        subject=normalise_subject(subject)[:500] or "(no subject)",
-        created_at=now,
-        updated_at=now,
-        last_customer_message_at=now,
-    )
+def _actor_id(actor: Agent | None) -> int | None:
+    return actor.pk if actor is not None else None
 
 
 def participants_build(
@@ -87,7 +85,7 @@ def ticket_participants_add(*, ticket: Ticket, people: Iterable[tuple[str, str]]
         Participant.objects.bulk_create(new, ignore_conflicts=True)
 
 
-def ticket_note_customer_message(*, ticket: Ticket) -> TicketEvent | None:
+def ticket_note_customer_message(*, ticket: Ticket) -> Event | None:
     """Record on `ticket` (in memory; the caller saves it) that the customer wrote now: reopen
     where the state table says so. Returns the status change event to save, if any.
 
@@ -97,8 +95,8 @@ def ticket_note_customer_message(*, ticket: Ticket) -> TicketEvent | None:
     new_status = states.after_customer_message(ticket.status)
     event = None
     if new_status != ticket.status:
-        event = ticket_event_build(
-            ticket=ticket, kind="status_changed", old=ticket.status, new=new_status, by="customer"
+        event = status_changed_event(
+            ticket=ticket, old=ticket.status, new=new_status, by=By.CUSTOMER
         )
         ticket.status = new_status
         ticket.solved_at = None
@@ -107,26 +105,15 @@ def ticket_note_customer_message(*, ticket: Ticket) -> TicketEvent | None:
     return event
 
 
-def clean_text(text: str) -> str:
-    """Agent-written text, stripped, without NUL characters (no database stores them)."""
-    return text.replace("\x00", "").strip()
-
-
-def ensure_not_merged(ticket: Ticket) -> None:
-    if ticket.merged_into_id is not None:
-        raise InvalidRequest(
-            f"ticket #{ticket.pk} was merged into #{ticket.merged_into_id}; act on that one"
-        )
-
-
-def ticket_set_status(*, ticket: Ticket, status: str, actor: Agent | None) -> Ticket:
-    ensure_not_merged(ticket)
+def status_apply(change: TicketChange, *, status: str, actor: Agent | None) -> None:
+    """Move the locked ticket of `change` to `status`, if the state table allows it."""
+    ticket = change.ticket
     if status not in Status.values:
         raise InvalidRequest(f"status must be one of {', '.join(Status.values)}")
     if not states.can_change(ticket.status, status):
         raise InvalidRequest(f"a {ticket.status} ticket cannot become {status}")
     if status == ticket.status:
-        return ticket
+        return
     old = ticket.status
     ticket.status = status
     ticket.updated_at = clock.now()
@@ -134,62 +121,149 @@ def ticket_set_status(*, ticket: Ticket, status: str, actor: Agent | None) -> Ti
         ticket.solved_at = ticket.updated_at
     elif states.is_open(status):
         ticket.solved_at = None
-    ticket.save(update_fields=["status", "updated_at", "solved_at"])
-    ticket_event_record(ticket=ticket, kind="status_changed", actor=actor, old=old, new=status)
-    sla_tickets_update(tickets=[ticket])
+    change.save("status", "updated_at", "solved_at")
+    change.record(
+        status_changed_event(ticket=ticket, old=old, new=status, actor_id=_actor_id(actor))
+    )
+    change.retime()
+
+
+def ticket_set_status(*, ticket: Ticket, status: str, actor: Agent | None) -> Ticket:
+    with ticket_changing(ticket) as change:
+        status_apply(change, status=status, actor=actor)
     return ticket
 
 
 def ticket_assign(*, ticket: Ticket, agent: Agent | None, actor: Agent | None) -> Ticket:
     """Give the ticket to `agent` (None: nobody); they are told of SLA warnings on it."""
-    ensure_not_merged(ticket)
     if agent is not None and not agent.is_active:
         raise InvalidRequest(f"{agent.email} is not an active agent")
-    if agent == ticket.assignee:
-        return ticket
-    previous = ticket.assignee.email if ticket.assignee is not None else None
-    ticket.assignee = agent
-    ticket.updated_at = clock.now()
-    ticket.save(update_fields=["assignee", "updated_at"])
-    ticket_event_record(
-        ticket=ticket,
-        kind="assigned",
-        actor=actor,
-        assignee=agent.email if agent is not None else None,
-        previous=previous,
-    )
+    with ticket_changing(ticket) as change:
+        previous = ticket.assignee_id
+        if (agent.pk if agent is not None else None) == previous:
+            return ticket
+        ticket.assignee = agent
+        ticket.updated_at = clock.now()
+        change.save("assignee", "updated_at")
+        change.record(
+            assigned_event(
+                ticket=ticket,
+                assignee_id=_actor_id(agent),
+                previous_id=previous,
+                actor_id=_actor_id(actor),
+            )
+        )
     return ticket
 
 
-@transaction.atomic
-def ticket_set_priority(*, ticket: Ticket, priority: str, actor: Agent, reason: str) -> Ticket:
-    """An agent's choice of priority, with why; detection never overrides it afterwards."""
-    ensure_not_merged(ticket)
+def priority_apply(
+    change: TicketChange, *, priority: str, actor: Agent | None, reason: str, by: By | None
+) -> None:
+    ticket = change.ticket
     if priority not in Priority.values:
         raise InvalidRequest(f"priority must be one of {', '.join(Priority.values)}")
+    if priority == ticket.priority:
+        return
+    previous = ticket.priority
+    ticket.priority = priority
+    change.save("priority")
+    change.record(
+        priority_set_event(
+            ticket=ticket,
+            priority=priority,
+            previous=previous,
+            why=reason,
+            actor_id=_actor_id(actor),
+            by=by,
+        )
+    )
+    _touched(change)
+
+
+def ticket_set_priority(*, ticket: Ticket, priority: str, actor: Agent, reason: str) -> Ticket:
+    """An agent's choice of priority, with why; detection never overrides it afterwards."""
     reason = clean_text(reason)
     if not reason:
         raise InvalidRequest("say why the priority changes (the reason is kept on the ticket)")
-    if priority == ticket.priority:
-        return ticket
-    previous = ticket.priority
-    ticket.priority = priority
-    ticket.updated_at = clock.now()
-    ticket.save(update_fields=["priority", "updated_at"])
-    ticket_event_record(
-        ticket=ticket,
-        kind="priority_set",
-        actor=actor,
-        priority=priority,
-        previous=previous,
-        why=reason[:500],
-        by="agent",
-    )
-    sla_tickets_update(tickets=[ticket])
+    with ticket_changing(ticket) as change:
+        priority_apply(change, priority=priority, actor=actor, reason=reason, by=None)
     return ticket
 
 
-@transaction.atomic
+def team_apply(
+    change: TicketChange, *, team_id: int | None, actor: Agent | None, by: By | None = None
+) -> None:
+    ticket = change.ticket
+    if team_id == ticket.team_id:
+        return
+    previous = ticket.team_id
+    ticket.team_id = team_id
+    change.save("team")
+    change.record(
+        team_changed_event(
+            ticket=ticket, team_id=team_id, previous_id=previous, actor_id=_actor_id(actor), by=by
+        )
+    )
+    _touched(change)
+
+
+def category_apply(
+    change: TicketChange, *, category: str, actor: Agent | None, by: By | None = None
+) -> None:
+    ticket = change.ticket
+    category = clean_text(category)[:100]
+    if category == ticket.category:
+        return
+    previous = ticket.category
+    ticket.category = category
+    change.save("category")
+    change.record(
+        category_changed_event(
+            ticket=ticket, category=category, previous=previous, actor_id=_actor_id(actor), by=by
+        )
+    )
+    _touched(change)
+
+
+def tags_apply(
+    change: TicketChange,
+    *,
+    have: set[str],
+    add: Iterable[str] = (),
+    remove: Iterable[str] = (),
+    actor: Agent | None,
+    by: By | None = None,
+) -> None:
+    """Add and remove tags on the ticket that has the tags `have` now; the links are written
+    when the change finishes (in one statement for a whole batch of changes)."""
+    ticket = change.ticket
+    added = sorted(tag_names(add) - have)
+    removed = sorted((tag_names(remove) & have) - set(added))
+    for name in added:
+        change.tags_added.add(name)
+        change.record(tag_added_event(ticket=ticket, tag=name, actor_id=_actor_id(actor), by=by))
+    for name in removed:
+        change.tags_removed.add(name)
+        change.record(tag_removed_event(ticket=ticket, tag=name, actor_id=_actor_id(actor), by=by))
+    if added or removed:
+        have.update(added)
+        have.difference_update(removed)
+        _touched(change)
+
+
+def _touched(change: TicketChange) -> None:
+    """A field SLA policies may match on changed: the timers follow, the ticket shows
+    activity."""
+    change.ticket.updated_at = clock.now()
+    change.save("updated_at")
+    change.retime()
+
+
+def tag_names(tags: Iterable[str]) -> set[str]:
+    """Tags as stored: trimmed, lower case, at most 50 characters, none empty."""
+    return {clean_text(t).lower()[:50] for t in tags} - {""}
+
+
 def ticket_set_properties(
     *,
     ticket: Ticket,
@@ -200,96 +274,77 @@ def ticket_set_properties(
 ) -> Ticket:
     """Change the team, category or tags (what is not passed stays as it is), recording each
     change, then let SLA policies that match on them apply."""
-    ensure_not_merged(ticket)
-    now = clock.now()
-    fields = []
-    if not isinstance(team, Unset) and team != ticket.team:
-        previous = ticket.team_id
-        ticket.team = team
-        fields.append("team")
-        ticket_event_record(
-            ticket=ticket,
-            kind="team_changed",
-            actor=actor,
-            team=team.pk if team is not None else None,
-            previous=previous,
-        )
-    if not isinstance(category, Unset):
-        category = clean_text(category)[:100]
-        if category != ticket.category:
-            previous_category = ticket.category
-            ticket.category = category
-            fields.append("category")
-            ticket_event_record(
-                ticket=ticket,
-                kind="category_changed",
-                actor=actor,
-                category=category,
-                previous=previous_category,
-            )
-    if not isinstance(tags, Unset):
-        wanted = sorted({clean_text(t).lower()[:50] for t in tags} - {""})
-        have = set(ticket.tags.values_list("name", flat=True))
-        for name in wanted:
-            if name not in have:
-                ticket.tags.add(Tag.objects.get_or_create(name=name)[0])
-                ticket_event_record(ticket=ticket, kind="tag_added", actor=actor, tag=name)
-        for name in sorted(have - set(wanted)):
-            ticket.tags.remove(*Tag.objects.filter(name=name))
-            ticket_event_record(ticket=ticket, kind="tag_removed", actor=actor, tag=name)
-    ticket.updated_at = now
-    ticket.save(update_fields=[*fields, "updated_at"])
-    sla_tickets_update(tickets=[ticket])
+    with ticket_changing(ticket) as change:
+        if not isinstance(team, Unset):
+            team_apply(change, team_id=team.pk if team is not None else None, actor=actor)
+        if not isinstance(category, Unset):
+            category_apply(change, category=category, actor=actor)
+        if not isinstance(tags, Unset):
+            have = set(ticket.tags.values_list("name", flat=True))
+            wanted = tag_names(tags)
+            tags_apply(change, have=have, add=wanted, remove=have - wanted, actor=actor)
     return ticket
 
 
-@transaction.atomic
 def ticket_add_note(
     *, ticket: Ticket, author: Agent, text: str, attachments: Sequence[Upload] = ()
 ) -> Message:
     """An internal note, for agents only; its files are kept on it and never emailed."""
-    ensure_not_merged(ticket)
     text = clean_text(text)
     if not text:
         raise InvalidRequest("a note needs some text")
     files = uploads_check(attachments)
-    note = Message.objects.create(
-        ticket=ticket,
-        mailbox_id=ticket.mailbox_id,
-        kind=MessageKind.NOTE,
-        author=author,
-        from_address=author.email,
-        from_name=author.name,
-        text=text,
-        new_text=text,
-    )
-    attachments_store(message=note, uploads=files)
-    Ticket.objects.filter(pk=ticket.pk).update(updated_at=clock.now())
-    ticket_event_record(ticket=ticket, kind="note_added", actor=author, message=note.pk)
+    with ticket_changing(ticket) as change:
+        note = Message.objects.create(
+            ticket=ticket,
+            mailbox_id=ticket.mailbox_id,
+            kind=MessageKind.NOTE,
+            author=author,
+            from_address=author.email,
+            from_name=author.name,
+            text=text,
+            new_text=text,
+        )
+        attachments_store(message=note, uploads=files)
+        ticket.updated_at = clock.now()
+        change.save("updated_at")
+        change.record(note_added_event(ticket=ticket, message_id=note.pk, actor_id=author.pk))
     return note
 
 
-@transaction.atomic
 def ticket_merge(*, source: Ticket, target: Ticket, actor: Agent | None, reason: str) -> Ticket:
     """Move everything of `source` into `target`; `source` is closed and points at `target`."""
     if source.pk == target.pk:
         raise InvalidRequest("a ticket cannot be merged into itself")
-    ensure_not_merged(source)
-    ensure_not_merged(target)
-    if source.mailbox_id != target.mailbox_id:
-        raise InvalidRequest("tickets of different mailboxes cannot be merged")
-    Message.objects.filter(ticket=source).update(ticket=target)
-    ticket_participants_add(
-        ticket=target, people=source.participants.values_list("address", "name")
-    )
-    source.outbound.update(ticket=target)
-    Ticket.objects.filter(merged_into=source).update(merged_into=target)
-    source.merged_into = target
-    source.status = Status.CLOSED
-    source.updated_at = clock.now()
-    source.save(update_fields=["merged_into", "status", "updated_at"])
-    ticket_event_record(ticket=source, kind="merged_into", actor=actor, into=target.pk, why=reason)
-    sla_tickets_update(tickets=[source])
-    ticket_event_record(ticket=target, kind="merged", actor=actor, source=source.pk, why=reason)
-    Ticket.objects.filter(pk=target.pk).update(updated_at=clock.now())
+    with transaction.atomic():
+        # Both rows, always in the same order, so two merges of one pair never deadlock.
+        for ticket in sorted((source, target), key=lambda t: t.pk):
+            ticket_lock(ticket)
+        ensure_not_merged(source)
+        ensure_not_merged(target)
+        if source.mailbox_id != target.mailbox_id:
+            raise InvalidRequest("tickets of different mailboxes cannot be merged")
+        Message.objects.filter(ticket=source).update(ticket=target)
+        ticket_participants_add(
+            ticket=target, people=source.participants.values_list("address", "name")
+        )
+        source.outbound.update(ticket=target)
+        Ticket.objects.filter(merged_into=source).update(merged_into=target)
+        now = clock.now()
+        actor_id = _actor_id(actor)
+        closing, growing = TicketChange(source), TicketChange(target)
+        source.merged_into = target
+        source.status = Status.CLOSED
+        source.updated_at = now
+        closing.save("merged_into", "status", "updated_at")
+        closing.record(
+            merged_into_event(ticket=source, into_id=target.pk, why=reason, actor_id=actor_id)
+        )
+        closing.retime()
+        target.updated_at = now
+        growing.save("updated_at")
+        growing.record(
+            merged_event(ticket=target, source_id=source.pk, why=reason, actor_id=actor_id)
+        )
+        changes_finish([closing, growing])
     return target

@@ -13,13 +13,13 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
 from caredesk.accounts.models import Agent
 from caredesk.core.errors import InvalidRequest
 from caredesk.customers.models import CustomerAddress
 from caredesk.tickets.models import Message, Priority, Status, Ticket
+from caredesk.workspace.timezones import agent_zone
 
 # Query-string names that are not filters (the view, paging) and pass through untouched.
 NOT_FILTERS = {"view", "after", "before", "page"}
@@ -112,10 +112,7 @@ class InboxFilters:
 
 
 def _zone(agent: Agent) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(agent.time_zone or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    return agent_zone(agent)
 
 
 def filters_parse(query: Mapping[str, Sequence[str]]) -> InboxFilters:

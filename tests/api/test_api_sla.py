@@ -29,8 +29,8 @@ def test_priority_override_needs_a_reason_and_keeps_it(api: Api, ticket: Ticket)
         "priority": "urgent",
         "previous": "normal",
         "why": "payroll blocked",
-        "by": "agent",
     }
+    assert event["text"] == "Ann Agent set the priority to urgent (was normal): payroll blocked"
 
 
 def test_properties_change_only_what_is_sent(api: Api, ticket: Ticket) -> None:

@@ -152,6 +152,7 @@ def test_priority_is_detected_on_arrival_with_the_reason(mailbox):
     event = TicketEvent.objects.get(ticket=urgent, kind="priority_set")
     assert event.data == {
         "priority": "urgent",
+        "previous": None,
         "why": 'charged twice: "charged twice"',
         "by": "detection",
     }

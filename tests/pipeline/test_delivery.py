@@ -99,7 +99,7 @@ def test_failed_delivery_is_retried_with_backoff_then_shown_on_the_ticket(mailbo
     email.refresh_from_db()
     assert email.attempts == 3
     event = ticket.events.get(kind="delivery_failed")
-    assert event.data["to"] == ["jane@example.net"] and "unreachable" in event.data["error"]
+    assert event.data["recipients"] == 1 and "unreachable" in event.data["error"]
 
 
 def test_relay_refusing_the_recipient_fails_at_once(mailbox, relay):
@@ -164,7 +164,7 @@ def test_bounce_of_our_acknowledgement_marks_it_failed_and_flags_the_address(mai
     ack.refresh_from_db()
     assert ack.status == DeliveryStatus.FAILED
     assert "user unknown" in ack.last_error
-    assert ticket.events.get(kind="bounced").data["recipients"] == ["jane@example.net"]
+    assert ticket.events.get(kind="bounced").data["recipients"] == 1
     assert CustomerAddress.objects.get(address="jane@example.net").bounced_at is not None
     assert Ticket.objects.count() == 1  # a bounce never becomes a ticket
 

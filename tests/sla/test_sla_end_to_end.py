@@ -17,9 +17,9 @@ from caredesk.accounts.services import agent_create, api_token_create
 from caredesk.core import clock
 from caredesk.customers.models import CustomerAddress
 from caredesk.sla.models import Calendar, SlaPolicy
-from caredesk.sla.sweep import sla_sweep_all
 from caredesk.tickets.models import SlaState, Ticket
 from caredesk.tickets.services import ticket_assign
+from caredesk.tickets.sla_sweep import sla_sweep_all
 from tests.api.support import Api, new_ticket
 from tests.conftest import wait_until
 from tests.mail import make_email

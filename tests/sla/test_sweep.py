@@ -13,9 +13,10 @@ from django.db import connection
 from caredesk.accounts.services import agent_create
 from caredesk.customers.models import Customer
 from caredesk.sla.models import Calendar, Notification, SlaPolicy, SlaTimer
-from caredesk.sla.services import Happened, sla_tickets_update
-from caredesk.sla.sweep import SweepResult, sla_sweep_all
+from caredesk.sla.services import Happened
 from caredesk.tickets.models import Ticket, TicketEvent
+from caredesk.tickets.sla_sweep import SweepResult, sla_sweep_all
+from caredesk.tickets.sla_sync import tickets_sla_update
 from tests.sla.conftest import Clock, only_calendar, only_policy
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,7 +30,7 @@ def _open_tickets(mailbox: Any, count: int) -> list[Ticket]:
     tickets = Ticket.objects.bulk_create(
         [Ticket(mailbox=mailbox, customer=customer, subject=f"t{i}") for i in range(count)]
     )
-    sla_tickets_update(tickets=tickets, happened={t.pk: Happened(created=True) for t in tickets})
+    tickets_sla_update(tickets=tickets, happened={t.pk: Happened(created=True) for t in tickets})
     return tickets
 
 

@@ -32,16 +32,21 @@ def test_properties_change_in_place(page: Page, live_server: Any, mailbox: Any) 
 
     page.get_by_label("Status").select_option("pending")  # no button: saved on change
     expect(page.get_by_role("status")).to_contain_text("Status: pending")
-    expect(page.locator("#timeline")).to_contain_text("Ann Agent set it pending")
+    expect(page.locator("#timeline")).to_contain_text(
+        "Ann Agent changed the status from New to Pending"
+    )
     page.get_by_label("Team").select_option(label="Billing")
     expect(page.get_by_role("status")).to_contain_text("Saved.")
+    expect(page.locator("#timeline")).to_contain_text("Ann Agent moved it to team Billing")
     page.get_by_label("Tags").fill("invoice, vip")
     page.get_by_label("Tags").press("Tab")
-    expect(page.locator("#timeline")).to_contain_text("Ann Agent tagged it vip")
+    expect(page.locator("#timeline")).to_contain_text("Ann Agent added the tag vip")
     page.get_by_label("Priority").select_option("high")
     page.get_by_label("Why").first.fill("Customer is waiting on a payment")
     page.get_by_role("button", name="Set priority").click()
-    expect(page.locator("#timeline")).to_contain_text("set priority high")
+    expect(page.locator("#timeline")).to_contain_text(
+        "Ann Agent set the priority to high (was normal): Customer is waiting on a payment"
+    )
 
     assert page.evaluate("window.__samePage") is True  # never left the page
     expect(page.get_by_label("Message")).to_have_value("Half-written answer")

@@ -15,7 +15,6 @@ from caredesk.core import clock
 from caredesk.outbound.models import OutboundEmail
 from caredesk.outbound.transports import MemoryTransport
 from caredesk.tickets.models import Attachment, Message, MessageKind, Ticket
-from caredesk.workspace.conversation import _summary
 from caredesk.workspace.models import Draft
 from tests.api.support import new_ticket
 from tests.conftest import deliver
@@ -259,15 +258,6 @@ def test_refused_splits_are_messages(client: Client, mailbox: Any) -> None:
     elsewhere = other.messages.get(kind=MessageKind.CUSTOMER)
     assert client.post(f"/tickets/{ticket.pk}/messages/{elsewhere.pk}/split").status_code == 404
     assert Ticket.objects.count() == 2
-
-
-def test_split_events_read_as_sentences() -> None:
-    assert _summary("split_into", {"into": 7, "subject": "Login"}, "Ann") == (
-        "Ann split a customer message off into #7: Login"
-    )
-    assert _summary("split_from", {"source": 3}, "Ann") == (
-        "Ann split this ticket off #3, moving the message here"
-    )
 
 
 def test_sending_still_needs_the_csrf_token(mailbox: Any) -> None:

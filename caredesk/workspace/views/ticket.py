@@ -16,9 +16,10 @@ from caredesk.sla.selectors import sla_views
 from caredesk.tickets.models import Attachment, Message, MessageKind, Priority, Status
 from caredesk.tickets.selectors import ticket_get_detailed
 from caredesk.workspace.access import ticket_for
-from caredesk.workspace.conversation import inline_images, timeline
+from caredesk.workspace.conversation import history, inline_images, timeline
 from caredesk.workspace.drafts import draft_get, draft_saved_label
 from caredesk.workspace.presence import presence_leave, presence_report
+from caredesk.workspace.timezones import agent_zone
 from caredesk.workspace.views._common import agent_of
 
 
@@ -32,7 +33,8 @@ def ticket(request: HttpRequest, ref: int) -> HttpResponse:
     sla = sla_views(tickets=[found]).get(found.pk)
     draft = draft_get(agent=agent_of(request), ticket=found)
     shown = [m.pk for m in found.messages.all()]
-    entries = timeline(found)
+    zone = agent_zone(agent_of(request))
+    entries = timeline(found, zone=zone)
     context = {
         "ticket": found,
         "sla": sla,
@@ -43,6 +45,7 @@ def ticket(request: HttpRequest, ref: int) -> HttpResponse:
         "tags": ", ".join(sorted(t.name for t in found.tags.all())),
         "last_shown": max(shown, default=0),
         "timeline": entries,
+        "history": history(found, zone=zone),
         "others": found.customer.tickets.exclude(pk=found.pk).order_by("-updated_at")[:10],
         "last_contact": Message.objects.filter(
             ticket__customer=found.customer_id, kind=MessageKind.CUSTOMER

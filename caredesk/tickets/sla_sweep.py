@@ -6,6 +6,10 @@ that lock, and marks a timer warned or breached in the same transaction as the e
 actions and the notifications it causes. A second sweep then no longer finds it due. Tickets
 are always locked before their timers, as the services that change tickets do, so the two
 never wait on each other in a circle.
+
+Breach actions (a higher priority, another team, a tag) change the ticket through the same
+service steps an agent's change uses (`caredesk.tickets.services`), recorded as done by the SLA
+policy, and the whole sweep finishes as one batch of ticket changes.
 """
 
 from __future__ import annotations
@@ -19,18 +23,15 @@ from django.db import transaction
 from caredesk.accounts.models import Agent, Role
 from caredesk.core import clock
 from caredesk.core.bulk import rows_update
+from caredesk.history.events import BreachActions, sla_timer_breached_event, sla_timer_warned_event
+from caredesk.history.kinds import By
 from caredesk.sla.book import SlaBook, sla_book_load
 from caredesk.sla.models import Notification, SlaTimer, TimerState
 from caredesk.sla.policies import Policy
-from caredesk.sla.services import (
-    TICKET_SLA_FIELDS,
-    Changes,
-    sla_tickets_update,
-    ticket_sla_summarise,
-    timers_of,
-)
-from caredesk.tickets.models import Priority, Tag, Ticket
-from caredesk.tickets.priority import RANK
+from caredesk.sla.services import TICKET_SLA_FIELDS, Changes, ticket_sla_summarise, timers_of
+from caredesk.tickets.changes import TicketChange, changes_finish
+from caredesk.tickets.models import PRIORITY_RANK, Priority, Ticket
+from caredesk.tickets.services import priority_apply, tags_apply, team_apply
 
 SWEEP_BATCH = 500
 CANDIDATES = 4
@@ -90,14 +91,14 @@ def _due_ticket_ids(now: datetime, limit: int) -> list[int]:
 def _sweep(tickets: Sequence[Ticket], book: SlaBook, now: datetime) -> SweepResult:
     policies = {p.id: p for p in book.policies}
     timers = timers_of([t.pk for t in tickets])
-    tags = Tags(tickets)
-    changes = Changes()
+    have = _tags_of(tickets)
+    touched = Changes()  # the timers marked warned or breached
+    changes: list[TicketChange] = []
     notifications: list[Notification] = []
-    acted: list[Ticket] = []
     result = SweepResult()
     supervisors: list[Agent] | None = None
     for ticket in tickets:
-        changed_fields = False
+        change = TicketChange(ticket)
         raised = False
         for timer in timers[ticket.pk]:
             if timer.state != TimerState.RUNNING:
@@ -107,133 +108,101 @@ def _sweep(tickets: Sequence[Ticket], book: SlaBook, now: datetime) -> SweepResu
                 timer.breached_at = now
                 timer.warned_at = timer.warned_at or now
                 timer.warn_at = None
-                actions: list[str] = []
+                actions = BreachActions()
                 if policy is not None:
                     if supervisors is None and policy.breach_notify_supervisors:
                         supervisors = _supervisors()
-                    changed_fields |= _breach_actions(
-                        ticket,
+                    actions = _breach_actions(
+                        change,
                         timer,
                         policy,
                         supervisors or [],
-                        actions,
                         notifications,
-                        changes,
-                        tags,
+                        have[ticket.pk],
                         raise_priority=not raised,
                     )
                     raised |= policy.breach_raise_priority
-                changes.touch(timer)
-                changes.event(
-                    ticket,
-                    "sla_timer_breached",
-                    timer,
-                    due_at=timer.due_at.isoformat(),
-                    actions=actions,
+                touched.touch(timer)
+                change.record(
+                    sla_timer_breached_event(
+                        ticket=ticket,
+                        timer_id=timer.pk,
+                        timer_kind=timer.kind,
+                        due_at=timer.due_at,
+                        actions=actions,
+                    )
                 )
                 result.breached += 1
             elif timer.warned_at is None and timer.warn_at is not None and timer.warn_at <= now:
                 timer.warned_at = now
                 timer.warn_at = None
-                changes.touch(timer)
-                changes.event(ticket, "sla_timer_warned", timer, due_at=_iso(timer.due_at))
+                touched.touch(timer)
+                change.record(
+                    sla_timer_warned_event(
+                        ticket=ticket, timer_id=timer.pk, timer_kind=timer.kind, due_at=timer.due_at
+                    )
+                )
                 if policy is None or policy.warn_notify_assignee:
                     notifications += _notify_warned(ticket, timer)
                 result.warned += 1
         ticket_sla_summarise(ticket, timers[ticket.pk])
-        if changed_fields:
-            acted.append(ticket)
-    changes.write()
-    tags.write()
+        if change.sla and not any(p.priorities or p.teams or p.tags for p in book.policies):
+            # Only a policy matching on priority, team or tags can come to apply after a breach
+            # action; without one, the timers are right as marked above.
+            change.sla = False
+        changes.append(change)
+    touched.write()
     Notification.objects.bulk_create(notifications)
-    rows_update(list(tickets), ["priority", "team", *TICKET_SLA_FIELDS])
-    if acted and any(p.priorities or p.teams or p.tags for p in book.policies):
-        # A breach action may bring another policy to apply (a higher priority, a new team).
-        sla_tickets_update(tickets=acted, book=book, now=now)
+    rows_update(list(tickets), ["priority", "team", "updated_at", *TICKET_SLA_FIELDS])
+    changes_finish(changes, book=book, now=now, save_tickets=False)
     return result
 
 
 def _breach_actions(
-    ticket: Ticket,
+    change: TicketChange,
     timer: SlaTimer,
     policy: Policy,
     supervisors: Sequence[Agent],
-    actions: list[str],
     notifications: list[Notification],
-    changes: Changes,
-    tags: Tags,
+    tags: set[str],
     *,
     raise_priority: bool,
-) -> bool:
-    """Carry out the policy's breach actions; True if a field policies match on changed. The
-    priority goes up one step per sweep, however many of the ticket's timers breach in it."""
-    changed = False
+) -> BreachActions:
+    """Carry out the policy's breach actions on the ticket. The priority goes up one step per
+    sweep, however many of the ticket's timers breach in it."""
+    ticket = change.ticket
     label = _label(timer)
+    raised_to = team_id = tag = None
+    notified = 0
     if raise_priority and policy.breach_raise_priority and ticket.priority != Priority.URGENT:
-        raised = next(p for p, rank in RANK.items() if rank == RANK[ticket.priority] + 1)
-        changes.event(
-            ticket,
-            "priority_set",
-            priority=raised,
-            previous=ticket.priority,
-            why=f"{label} target breached",
-            by="sla",
+        raised_to = next(
+            p for p, r in PRIORITY_RANK.items() if r == PRIORITY_RANK[ticket.priority] + 1
         )
-        ticket.priority = raised
-        actions.append(f"priority raised to {raised}")
-        changed = True
+        why = f"{label} target breached"
+        priority_apply(change, priority=raised_to, actor=None, reason=why, by=By.SLA)
     if policy.breach_team_id is not None and ticket.team_id != policy.breach_team_id:
-        changes.event(
-            ticket, "team_changed", team=policy.breach_team_id, previous=ticket.team_id, by="sla"
-        )
-        ticket.team_id = policy.breach_team_id
-        actions.append(f"moved to team {policy.breach_team_id}")
-        changed = True
-    if policy.breach_add_tag and tags.add(ticket, policy.breach_add_tag):
-        changes.event(ticket, "tag_added", tag=policy.breach_add_tag, by="sla")
-        actions.append(f"tagged {policy.breach_add_tag}")
-        changed = True
+        team_id = policy.breach_team_id
+        team_apply(change, team_id=team_id, actor=None, by=By.SLA)
+    if policy.breach_add_tag and policy.breach_add_tag not in tags:
+        tag = policy.breach_add_tag
+        tags_apply(change, have=tags, add=[tag], actor=None, by=By.SLA)
     if policy.breach_notify_supervisors and supervisors:
         text = f"{ticket.reference} missed its {label} target: {ticket.subject}"[:500]
         notifications += [
             Notification(agent=agent, ticket=ticket, kind="sla_breached", text=text)
             for agent in supervisors
         ]
-        actions.append(f"notified {len(supervisors)} supervisor(s)")
-    return changed
+        notified = len(supervisors)
+    return BreachActions(priority=raised_to, team_id=team_id, tag=tag, notified=notified)
 
 
-class Tags:
-    """Tags breach actions add to the swept tickets, written with one INSERT at the end."""
-
-    def __init__(self, tickets: Sequence[Ticket]) -> None:
-        self._have: set[tuple[int, str]] = set(
-            Ticket.tags.through.objects.filter(ticket_id__in=[t.pk for t in tickets]).values_list(
-                "ticket_id", "tag__name"
-            )
-        )
-        self._new: list[tuple[int, str]] = []
-
-    def add(self, ticket: Ticket, name: str) -> bool:
-        """Whether the tag is new on the ticket."""
-        if (ticket.pk, name) in self._have:
-            return False
-        self._have.add((ticket.pk, name))
-        self._new.append((ticket.pk, name))
-        return True
-
-    def write(self) -> None:
-        if not self._new:
-            return
-        names = {name for _, name in self._new}
-        for name in names - set(Tag.objects.filter(name__in=names).values_list("name", flat=True)):
-            Tag.objects.get_or_create(name=name)
-        ids = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
-        through = Ticket.tags.through
-        through.objects.bulk_create(
-            [through(ticket_id=ticket, tag_id=ids[name]) for ticket, name in self._new],
-            ignore_conflicts=True,
-        )
+def _tags_of(tickets: Sequence[Ticket]) -> dict[int, set[str]]:
+    have: dict[int, set[str]] = {t.pk: set() for t in tickets}
+    for ticket_id, name in Ticket.tags.through.objects.filter(ticket_id__in=list(have)).values_list(
+        "ticket_id", "tag__name"
+    ):
+        have[ticket_id].add(name)
+    return have
 
 
 def _notify_warned(ticket: Ticket, timer: SlaTimer) -> list[Notification]:
@@ -253,7 +222,3 @@ def _supervisors() -> list[Agent]:
 
 def _label(timer: SlaTimer) -> str:
     return timer.get_kind_display().lower()
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None

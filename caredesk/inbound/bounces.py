@@ -11,7 +11,9 @@ from caredesk.core.text import mask_address
 from caredesk.customers.services import customer_address_flag_bounced
 from caredesk.inbound.types import ParsedEmail
 from caredesk.outbound.compose import BOUNCE_TAG_PREFIX
-from caredesk.outbound.models import DeliveryStatus, OutboundEmail
+from caredesk.outbound.models import OutboundEmail
+from caredesk.outbound.services import outbound_mark_bounced
+from caredesk.tickets.outgoing import ticket_bounce_record
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +36,6 @@ def _find_outbound(parsed: ParsedEmail, tags: Sequence[str]) -> OutboundEmail | 
 
 
 def bounce_record(*, parsed: ParsedEmail, tags: Sequence[str]) -> BounceOutcome:
-    from caredesk.tickets.services import ticket_event_record
-
     email = _find_outbound(parsed, tags)
     if email is None:
         return BounceOutcome(None, "bounce for an email we did not send (or no longer know)")
@@ -44,21 +44,13 @@ def bounce_record(*, parsed: ParsedEmail, tags: Sequence[str]) -> BounceOutcome:
     diagnostic = diagnostic or parsed.subject or "delivery failed"
     permanent = report.permanent if report else True
     failed = list(report.recipients) if report and report.recipients else list(email.to)
-    if permanent:
-        email.status = DeliveryStatus.FAILED
-    email.last_error = f"bounced: {diagnostic}"[:1000]
-    email.save(update_fields=["status", "last_error"])
+    outbound_mark_bounced(email=email, diagnostic=diagnostic, permanent=permanent)
     for address in failed:
         if permanent:
             customer_address_flag_bounced(address=address, reason=diagnostic)
-    if email.ticket is not None:
-        ticket_event_record(
-            ticket=email.ticket,
-            kind="bounced",
-            outbound=email.pk,
-            recipients=failed,
-            diagnostic=diagnostic[:500],
-            permanent=permanent,
+    if email.ticket_id is not None:
+        ticket_bounce_record(
+            email=email, recipients=len(failed), diagnostic=diagnostic, permanent=permanent
         )
     log.info(
         "outbound %s bounced for %s: %s",
