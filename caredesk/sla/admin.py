@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
+from caredesk.notifications.models import Notification
 from caredesk.sla.book import calendar_build
-from caredesk.sla.models import Calendar, Notification, SlaPolicy
+from caredesk.sla.models import Calendar, SlaPolicy
 from caredesk.tickets.models import Priority
 
 

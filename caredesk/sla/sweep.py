@@ -19,8 +19,9 @@ from django.db import transaction
 from caredesk.accounts.models import Agent, Role
 from caredesk.core import clock
 from caredesk.core.bulk import rows_update
+from caredesk.notifications.models import Notification
 from caredesk.sla.book import SlaBook, sla_book_load
-from caredesk.sla.models import Notification, SlaTimer, TimerState
+from caredesk.sla.models import SlaTimer, TimerState
 from caredesk.sla.policies import Policy
 from caredesk.sla.services import (
     TICKET_SLA_FIELDS,

@@ -7,7 +7,8 @@ from typing import Any
 
 from caredesk.accounts.models import Team
 from caredesk.core import clock
-from caredesk.sla.models import Notification, SlaPolicy
+from caredesk.notifications.models import Notification
+from caredesk.sla.models import SlaPolicy
 from caredesk.tickets.models import Ticket
 from tests.api.support import Api, new_ticket
 
