@@ -500,7 +500,7 @@ def marks() -> dict[str, int]:
     """Highest ids now, so a phase's checks look only at what it wrote."""
     from django.db.models import Max
 
-    from caredesk.sla.models import Notification
+    from caredesk.notifications.models import Notification
     from caredesk.tickets.models import Ticket, TicketEvent
 
     return {
@@ -532,7 +532,7 @@ def check(
     """Did every expected timer get exactly one warned/breached event, and nothing else?"""
     from django.db import connection
 
-    from caredesk.sla.models import Notification
+    from caredesk.notifications.models import Notification
     from caredesk.tickets.models import TicketEvent
 
     table = connection.ops.quote_name(TicketEvent._meta.db_table)

@@ -88,11 +88,13 @@ def cmd_agent_add(args: argparse.Namespace) -> int:
 
 
 def cmd_token_create(args: argparse.Namespace) -> int:
-    from caredesk.accounts.models import Agent
+    from caredesk.accounts.selectors import agent_get
     from caredesk.accounts.services import api_token_create
+    from caredesk.core.errors import NotFound
 
-    agent = Agent.objects.filter(email=args.agent.strip().lower()).first()
-    if agent is None:
+    try:
+        agent = agent_get(email=args.agent)
+    except NotFound:
         print(f"caredesk: no agent with the address {args.agent}", file=sys.stderr)
         return EX_USAGE
     print(api_token_create(agent=agent))

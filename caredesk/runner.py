@@ -32,14 +32,14 @@ def requeue_unfinished() -> tuple[int, int]:
     """
     from caredesk.inbound.models import InboundMessage, IntakeStatus
     from caredesk.inbound.process import BATCH_SIZE
-    from caredesk.inbound.tasks import process_inbound
+    from caredesk.inbound.tasks import process_waiting_inbound
     from caredesk.outbound.services import outbound_due_ids
     from caredesk.outbound.tasks import deliver_outbound
 
     waiting = InboundMessage.objects.filter(status=IntakeStatus.RECEIVED).count()
     # Each job processes a batch of the oldest waiting emails, so one job per batch will do.
     for _ in range(-(-waiting // BATCH_SIZE)):
-        process_inbound(0)
+        process_waiting_inbound()
     outbound = outbound_due_ids(limit=100_000)
     for outbound_id in outbound:
         deliver_outbound(outbound_id)

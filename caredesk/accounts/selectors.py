@@ -6,8 +6,14 @@ from caredesk.accounts.models import Agent, Team
 from caredesk.core.errors import NotFound
 
 
-def agent_get(*, email: str) -> Agent:
-    agent = Agent.objects.filter(email=email.strip().lower()).first()
+def agent_get(*, email: str, active_only: bool = False) -> Agent:
+    """The agent with this email address, in any case and with stray spaces; with
+    `active_only`, only if their account is active. NotFound otherwise.
+
+    The one way caredesk finds an agent by address (API, workspace, command line, password
+    reset), so all of them agree on who "ann@example.com" is."""
+    found = Agent.objects.filter(email=email.strip().lower())
+    agent = found.filter(is_active=True).first() if active_only else found.first()
     if agent is None:
         raise NotFound(f"there is no agent {email}")
     return agent

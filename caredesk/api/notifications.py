@@ -1,4 +1,4 @@
-"""The acting agent's notifications (SLA warnings and breaches) over HTTP."""
+"""The acting agent's notifications (SLA warnings and breaches, failing mailboxes) over HTTP."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from caredesk.accounts.models import Agent
 from caredesk.api.pagination import paginate
 from caredesk.api.schemas import MAX_ID, ErrorOut, PageFilter, ValidationErrorOut
 from caredesk.api.schemas_sla import NotificationOut
-from caredesk.sla.notifications import notification_mark_read, notifications_of
+from caredesk.notifications.selectors import notification_list
+from caredesk.notifications.services import notification_mark_read
 
 router = Router(tags=["notifications"])
 
@@ -37,7 +38,7 @@ def _agent(request: HttpRequest) -> Agent:
 @router.get("", response={200: NotificationPage, 422: ValidationErrorOut})
 def list_notifications(request: HttpRequest, filters: Query[NotificationFilter]) -> Any:
     """Your notifications, newest first."""
-    found = notifications_of(agent=_agent(request), unread=filters.unread)
+    found = notification_list(agent=_agent(request), unread=filters.unread)
     return paginate(found, limit=filters.limit, offset=filters.offset)
 
 

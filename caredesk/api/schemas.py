@@ -42,8 +42,8 @@ class TicketFilter(PageFilter):
     )
     sort: Literal["activity", "due"] = Field(
         "activity",
-        description="activity: most recent first; due: earliest SLA due time first, "
-        "then higher priority, then longest waiting",
+        description="activity: most recent first; due: the inbox's attention order (most "
+        "urgent priority first, then the earliest SLA due time, none last, then longest waiting)",
     )
     customer: Annotated[Text, Field(max_length=254)] | None = Field(
         None, description="only tickets of the customer who owns this email address"

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "caredesk.accounts",
     "caredesk.customers",
     "caredesk.mailboxes",
+    "caredesk.notifications",
     "caredesk.inbound",
     "caredesk.tickets",
     "caredesk.sla",

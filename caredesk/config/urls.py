@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from caredesk.api.urls import api
-from caredesk.core import views
+from caredesk.ops import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -1,23 +1,28 @@
-"""What the database, and the emails of a batch handled so far, know about conversations.
+"""What the database, and the emails of a batch handled so far, know about conversations, and
+matching an incoming email to its ticket with it.
 
-Built once for a batch of emails with a handful of queries (instead of several per email), then
-kept up to date in memory as the batch's emails are threaded, so that an email can join a
-conversation that an earlier email of the same batch started, in either order.
+Order (first hit wins): our per-ticket reply address token; In-Reply-To/References against every
+Message-ID we hold (ours and customers') *and* every Message-ID our stored messages point back
+at; the `[#123]` subject tag when the sender already takes part in that ticket; otherwise new.
+Matching on the ids stored messages point back at is what makes threading independent of arrival
+order: a reply processed before the message it answers leaves that message's id behind, and the
+late parent (or a sibling reply) finds the ticket through it.
+
+The index is built once for a batch of emails with a handful of queries (instead of several
+per email), then kept up to date in memory as the batch's emails are threaded, so that an email
+can join a conversation that an earlier email of the same batch started, in either order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from caredesk.conversation.match import SUBJECT_TAG
+from caredesk.conversation.keys import SUBJECT_TAG
+from caredesk.conversation.types import IncomingEmail
 from caredesk.history.kinds import EventKind
 from caredesk.outbound.compose import BOUNCE_TAG_PREFIX
 from caredesk.tickets.models import Message, MessageReference, Participant, Ticket, TicketEvent
-
-if TYPE_CHECKING:
-    from caredesk.inbound.prepare import Incoming
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ class Stored:
 
 @dataclass
 class ConversationIndex:
-    items: Sequence[Incoming]
+    items: Sequence[IncomingEmail]
     _messages: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)
     _pointed: dict[tuple[int, str], set[int]] = field(default_factory=dict)
     _tokens: dict[tuple[int, str], int] = field(default_factory=dict)
@@ -54,7 +59,7 @@ class ConversationIndex:
     # -- loading --------------------------------------------------------------------------
 
     def _load(self) -> None:
-        mailbox_ids = {item.row.mailbox_id for item in self.items}
+        mailbox_ids = {item.mailbox_id for item in self.items}
         ids = {item.key for item in self.items}
         ids.update(t[:500] for item in self.items for t in item.parsed.thread_ids)
         if ids:
@@ -110,9 +115,9 @@ class ConversationIndex:
 
     # -- questions ------------------------------------------------------------------------
 
-    def stored(self, item: Incoming) -> Stored | None:
+    def stored(self, item: IncomingEmail) -> Stored | None:
         """The message this email is a second delivery of, if we have it."""
-        mailbox_id = item.row.mailbox_id
+        mailbox_id = item.mailbox_id
         in_batch = self._batch_messages.get((mailbox_id, item.key))
         if in_batch is not None:
             return Stored(None, in_batch)
@@ -123,14 +128,14 @@ class ConversationIndex:
                 return Stored(found[0], ticket)
         return None
 
-    def match(self, item: Incoming, sender: str) -> ThreadMatch:
+    def match(self, item: IncomingEmail, sender: str) -> ThreadMatch:
         """Our reply token first, then Message-IDs (stored ones and those stored messages point
         at), then the `[#123]` subject tag when `sender` already takes part in that ticket.
 
         Message-IDs leading to several tickets mean a conversation that arrived in parts (they
         are merged), unless an agent split those tickets apart: then the message the email
         answers most directly decides, and nothing is merged."""
-        mailbox_id = item.row.mailbox_id
+        mailbox_id = item.mailbox_id
         for tag in item.tags:  # bounce tags are never loaded as tokens
             ticket_id = self._tokens.get((mailbox_id, tag))
             ticket = self._live(ticket_id) if ticket_id is not None else None
@@ -210,9 +215,9 @@ class ConversationIndex:
 
     # -- learning from the batch ----------------------------------------------------------
 
-    def remember(self, item: Incoming, ticket: Ticket, participants: Sequence[str]) -> None:
+    def remember(self, item: IncomingEmail, ticket: Ticket, participants: Sequence[str]) -> None:
         """`item` is recorded on `ticket` (maybe not saved yet), with these participants."""
-        mailbox_id = item.row.mailbox_id
+        mailbox_id = item.mailbox_id
         self._batch_messages[(mailbox_id, item.key)] = ticket
         for ref in item.parsed.thread_ids:
             self._batch_pointed.setdefault((mailbox_id, ref[:500]), []).append(ticket)

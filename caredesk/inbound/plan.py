@@ -23,6 +23,7 @@ from caredesk.inbound.models import IntakeStatus, Source
 from caredesk.inbound.prepare import Incoming
 from caredesk.inbound.types import Kind
 from caredesk.mailboxes.models import Mailbox
+from caredesk.mailboxes.selectors import mailbox_owns_address
 from caredesk.tickets.acknowledgements import (
     acknowledgement_allowed,
     acknowledgements_sent_last_hour,
@@ -96,7 +97,7 @@ class Planner:
             return Decision(
                 item, IntakeStatus.QUARANTINED, "no sender address in From or the envelope"
             )
-        if _is_ours(sender.address, mailbox):
+        if mailbox_owns_address(mailbox=mailbox, address=sender.address):
             return Decision(item, IntakeStatus.IGNORED, "sent by this mailbox itself (mail loop)")
 
         stored = self.index.stored(item)
@@ -130,7 +131,9 @@ class Planner:
             decision.participants = [
                 (a.address, a.name)
                 for a in (item.parsed.from_, *item.parsed.to, *item.parsed.cc)
-                if a is not None and a.address and not _is_ours(a.address, mailbox)
+                if a is not None
+                and a.address
+                and not mailbox_owns_address(mailbox=mailbox, address=a.address)
             ]
         self._remember(decision)
         return decision
@@ -204,8 +207,3 @@ class Planner:
         self._by_key[(item.row.mailbox_id, item.key)] = decision
         people = [address, *(a.strip().lower() for a, _ in decision.participants)]
         self.index.remember(item, ticket, people)
-
-
-def _is_ours(address: str, mailbox: Mailbox) -> bool:
-    local, _, domain = address.rpartition("@")
-    return f"{local.partition('+')[0]}@{domain}" == mailbox.address

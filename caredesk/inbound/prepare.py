@@ -7,9 +7,10 @@ for the lookups and writes themselves.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from caredesk.conversation.match import lock_keys, recipient_addresses, tags_for_mailbox
+from caredesk.conversation.keys import lock_keys, tags_for_mailbox
 from caredesk.inbound.classify import classify
 from caredesk.inbound.models import InboundMessage
 from caredesk.inbound.parsing import parse_email
@@ -33,6 +34,10 @@ class Incoming:
     @property
     def mailbox(self) -> Mailbox:
         return self.row.mailbox
+
+    @property
+    def mailbox_id(self) -> int:
+        return self.row.mailbox_id
 
     @property
     def is_auto(self) -> bool:
@@ -60,7 +65,7 @@ def message_key(parsed: ParsedEmail) -> str:
 def incoming_prepare(row: InboundMessage) -> Incoming:
     parsed = parse_email(bytes(row.raw))
     verdict = classify(parsed)
-    tags = tags_for_mailbox(row.mailbox, recipient_addresses(parsed, row.envelope_to))
+    tags = tags_for_mailbox(row.mailbox, _recipient_addresses(parsed, row.envelope_to))
     return Incoming(
         row=row,
         parsed=parsed,
@@ -70,6 +75,16 @@ def incoming_prepare(row: InboundMessage) -> Incoming:
         key=message_key(parsed),
         split=split_reply(parsed.text) if verdict.kind != Kind.BOUNCE else SplitText(new=""),
     )
+
+
+def _recipient_addresses(parsed: ParsedEmail, envelope_to: Sequence[str]) -> list[str]:
+    found = list(envelope_to)
+    found += [a.address for a in (*parsed.to, *parsed.cc)]
+    for name in ("Delivered-To", "X-Original-To", "Envelope-To"):
+        value = parsed.header(name)
+        if value:
+            found.append(value)
+    return found
 
 
 def _sender(parsed: ParsedEmail, row: InboundMessage) -> Address | None:

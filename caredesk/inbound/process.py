@@ -17,7 +17,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 
-from caredesk.conversation.match import lock_conversation
+from caredesk.conversation.keys import lock_conversation
 from caredesk.core import clock
 from caredesk.core.bulk import rows_update
 from caredesk.inbound.models import InboundMessage, IntakeStatus

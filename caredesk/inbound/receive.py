@@ -60,9 +60,9 @@ def inbound_receive(
         row = arrival.row()
         row.save()
         if process:
-            from caredesk.inbound.tasks import process_inbound
+            from caredesk.inbound.tasks import process_waiting_inbound
 
-            transaction.on_commit(lambda: process_inbound(row.pk))
+            transaction.on_commit(process_waiting_inbound)
     return row
 
 

@@ -9,9 +9,10 @@ from caredesk.inbound import process
 
 
 @db_task(priority=10)
-def process_inbound(intake_id: int) -> int:
-    """One job is queued per stored email, but each takes the oldest batch of waiting emails:
-    under load the first jobs do the work in batches and the rest find nothing left."""
+def process_waiting_inbound() -> int:
+    """Process the oldest batch of waiting emails, whichever they are. Sources queue one job per
+    email stored (or per batch fetched); under load the first jobs do the work in batches and
+    the rest find nothing left."""
     return len(process.inbound_process_waiting())
 
 

@@ -20,6 +20,14 @@ def split_address(address: str) -> tuple[str, str, str]:
     return base.lower(), tag, domain.lower()
 
 
+def mailbox_owns_address(*, mailbox: Mailbox, address: str) -> bool:
+    """Whether `address` is `mailbox`'s own: its address, or a `+tag` of it (the per-ticket reply
+    and bounce addresses), in any case. Mail from such an address is the mailbox writing to
+    itself (a loop), and such an address is never a participant of a ticket."""
+    base, _, domain = split_address(address)
+    return f"{base}@{domain}" == mailbox.address
+
+
 def mailbox_addresses() -> dict[str, int]:
     return dict(Mailbox.objects.values_list("address", "id"))
 

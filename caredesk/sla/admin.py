@@ -8,8 +8,9 @@ from django import forms
 from django.contrib import admin
 
 from caredesk.core.vocabulary import Priority
+from caredesk.notifications.models import Notification
 from caredesk.sla.book import calendar_build
-from caredesk.sla.models import Calendar, Notification, SlaPolicy
+from caredesk.sla.models import Calendar, SlaPolicy
 
 
 class CalendarForm(forms.ModelForm[Calendar]):

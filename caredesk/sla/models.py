@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -153,24 +152,3 @@ class SlaTimer(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} on #{self.ticket_id} ({self.state})"
-
-
-class Notification(TimestampedModel):
-    """Something an agent should look at: a ticket close to or past its SLA target."""
-
-    agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    ticket = models.ForeignKey(
-        "tickets.Ticket", null=True, on_delete=models.CASCADE, related_name="+"
-    )
-    kind = models.CharField(max_length=40)
-    text = models.CharField(max_length=500)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["agent", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.text

@@ -6,21 +6,11 @@ a list of fifty tickets costs a fixed handful of queries rather than one per tic
 
 from __future__ import annotations
 
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from caredesk.core.errors import InvalidRequest, NotFound
+from caredesk.core.ordering import Key
 from caredesk.customers.models import CustomerAddress
 from caredesk.tickets.models import (
     Message,
@@ -31,7 +21,7 @@ from caredesk.tickets.models import (
     Ticket,
     TicketEvent,
 )
-from caredesk.tickets.priority import DEFAULT_PHRASES, RANK, PhraseSignal, PriorityRules
+from caredesk.tickets.priority import DEFAULT_PHRASES, PhraseSignal, PriorityRules
 
 # The largest value a primary key (BigAutoField) can hold; anything above cannot exist.
 MAX_ID = 2**63 - 1
@@ -58,7 +48,20 @@ def _message_count() -> Coalesce:
     return Coalesce(Subquery(per_ticket, output_field=IntegerField()), 0)
 
 
-SORTS = ("activity", "due")
+# What needs attention first: the most urgent priority, then the earliest SLA due time
+# (tickets without a running target after those with one), then the longest waiting. The
+# inbox's views and the API's `sort=due` both use it; the `ticket_attention` index holds
+# tickets in this order, so a page of it is read from the index rather than sorted.
+ATTENTION = (
+    Key("priority_rank", descending=True),
+    Key("sla_due_at", nullable=True),
+    Key("created_at"),
+    Key("id"),
+)
+# The most recently updated first: the API's `sort=activity` and the inbox's Solved view.
+RECENT = (Key("updated_at", descending=True), Key("id", descending=True))
+
+SORTS = {"activity": RECENT, "due": ATTENTION}
 
 
 def ticket_list(
@@ -71,9 +74,8 @@ def ticket_list(
     """Tickets, each with `message_count`, its customer's addresses, team and tags.
 
     `customer_address` selects the tickets of the customer who owns that address (any of their
-    addresses, not only tickets written from this one). `sort` is "activity" (most recent
-    first) or "due" (what needs attention first: the earliest SLA due time, then priority, then
-    the longest waiting; tickets without a running target last).
+    addresses, not only tickets written from this one). `sort` is "activity" (`RECENT`: the
+    most recently updated first) or "due" (`ATTENTION`: what needs attention first).
     """
     tickets = Ticket.objects.all()
     if status is not None:
@@ -91,24 +93,11 @@ def ticket_list(
         tickets = tickets.filter(customer_id__in=owners)
     if sort not in SORTS:
         raise InvalidRequest(f"sort must be one of {', '.join(SORTS)}")
-    order = (
-        [F("sla_due_at").asc(nulls_last=True), _priority_rank().desc(), "created_at", "id"]
-        if sort == "due"
-        else ["-updated_at", "-id"]
-    )
     return (
         tickets.select_related("customer", "team", "sla_policy")
         .prefetch_related("customer__addresses", "tags")
         .annotate(message_count=_message_count())
-        .order_by(*order)
-    )
-
-
-def _priority_rank() -> Case:
-    return Case(
-        *(When(priority=p, then=Value(rank)) for p, rank in RANK.items()),
-        default=Value(0),
-        output_field=IntegerField(),
+        .order_by(*(key.order() for key in SORTS[sort]))
     )
 
 

@@ -25,8 +25,9 @@ from caredesk.core import clock
 from caredesk.core.bulk import rows_update
 from caredesk.history.events import BreachActions, sla_timer_breached_event, sla_timer_warned_event
 from caredesk.history.kinds import By
+from caredesk.notifications.models import Notification
 from caredesk.sla.book import SlaBook, sla_book_load
-from caredesk.sla.models import Notification, SlaTimer, TimerState
+from caredesk.sla.models import SlaTimer, TimerState
 from caredesk.sla.policies import Policy
 from caredesk.sla.services import TICKET_SLA_FIELDS, Changes, ticket_sla_summarise, timers_of
 from caredesk.tickets.changes import TicketChange, changes_finish

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from caredesk.accounts.models import Agent
+from caredesk.accounts.selectors import agent_get
 from caredesk.core.errors import InvalidRequest, NotFound
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.services import (
@@ -73,9 +74,10 @@ def _changer(
     agent: Agent, action: str, value: str, tickets: dict[int, Ticket]
 ) -> Callable[[Ticket], object]:
     if action == "assign":
-        assignee = Agent.objects.filter(email__iexact=value, is_active=True).first()
-        if value and assignee is None:
-            raise InvalidRequest(f"there is no agent {value}")
+        try:
+            assignee = agent_get(email=value, active_only=True) if value else None
+        except NotFound as exc:
+            raise InvalidRequest(str(exc)) from None
         return lambda t: ticket_assign(ticket=t, agent=assignee, actor=agent)
     if action == "status":
         return lambda t: ticket_set_status(ticket=t, status=value, actor=agent)

@@ -8,32 +8,22 @@ from django.db.models import Count, Q
 
 from caredesk.accounts.models import Agent
 from caredesk.core.errors import NotFound
+from caredesk.core.ordering import Key
 from caredesk.tickets.models import Status, Ticket
+from caredesk.tickets.selectors import ATTENTION, RECENT
 from caredesk.workspace.access import visible_to
 from caredesk.workspace.filters import InboxFilters
-from caredesk.workspace.pages import Key, Page, keyset_page
+from caredesk.workspace.pages import Page, keyset_page
 
 UNSOLVED = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
 WAITING_ON_US = (Status.NEW, Status.OPEN, Status.ON_HOLD)
-
-
-# What needs attention first: higher priority, then the earliest SLA due time (tickets
-# without one after those with one), then the longest waiting.
-ATTENTION = (
-    Key("priority_rank", descending=True),
-    Key("sla_due_at", nullable=True),
-    Key("created_at"),
-    Key("id"),
-)
-# Solved tickets: the most recently touched first.
-RECENT = (Key("updated_at", descending=True), Key("id", descending=True))
 
 
 @dataclass(frozen=True)
 class InboxView:
     slug: str
     title: str
-    order: tuple[Key, ...] = ATTENTION
+    order: tuple[Key, ...] = ATTENTION  # Solved shows the most recently updated first
 
     def filter(self, agent: Agent) -> Q:
         if self.slug == "mine":

@@ -2,8 +2,8 @@
 before) a ticket, so page 2,000 costs what page 1 costs, and rows added meanwhile never make
 the list repeat or skip a row the way OFFSET does.
 
-An order is a sequence of keys, the last one unique (the id). Nullable keys sort their empty
-values last, reading forwards.
+An order is a sequence of keys (`core.ordering.Key`), the last one unique (the id). Nullable
+keys sort their empty values last, reading forwards.
 """
 
 from __future__ import annotations
@@ -14,36 +14,9 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import Any, Generic, TypeVar
 
-from django.db.models import F, Model, OrderBy, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
-
-@dataclass(frozen=True)
-class Key:
-    field: str
-    descending: bool = False
-    nullable: bool = False
-
-    def order(self, *, backwards: bool = False) -> OrderBy:
-        descending = self.descending != backwards
-        nulls = {"nulls_first": True} if backwards else {"nulls_last": True}
-        extra: dict[str, bool] = nulls if self.nullable else {}
-        return F(self.field).desc(**extra) if descending else F(self.field).asc(**extra)
-
-    def beyond(self, value: Any, *, backwards: bool = False) -> Q | None:
-        """Rows strictly past `value` on this key alone, in the reading direction."""
-        later = "lt" if self.descending != backwards else "gt"
-        if not backwards:
-            if value is None:
-                return None  # nothing sorts after an empty value
-            past = Q(**{f"{self.field}__{later}": value})
-            return past | Q(**{f"{self.field}__isnull": True}) if self.nullable else past
-        if value is None:
-            return Q(**{f"{self.field}__isnull": False})
-        return Q(**{f"{self.field}__{later}": value})
-
-    def same(self, value: Any) -> Q:
-        return Q(**{f"{self.field}__isnull": True}) if value is None else Q(**{self.field: value})
-
+from caredesk.core.ordering import Key
 
 M = TypeVar("M", bound=Model)
 

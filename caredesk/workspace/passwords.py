@@ -41,8 +41,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from caredesk.accounts.models import Agent, PasswordResetRequest
+from caredesk.accounts.selectors import agent_get
 from caredesk.core import clock
-from caredesk.core.errors import InvalidRequest
+from caredesk.core.errors import InvalidRequest, NotFound
 from caredesk.core.text import mask_address
 from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.transports import DeliveryError, Envelope, get_transport
@@ -149,7 +150,10 @@ def password_reset_email_send(*, address: str, base_url: str) -> bool:
     PasswordResetRequest row is the record. Agents without a usable password (added without
     one) get nothing, as in Django: an admin sets their first password.
     """
-    agent = Agent.objects.filter(email=address, is_active=True).first()
+    try:
+        agent: Agent | None = agent_get(email=address, active_only=True)
+    except NotFound:
+        agent = None
     if agent is None or not agent.has_usable_password():
         log.info("password reset for %s: no active agent with a password", mask_address(address))
         return False

@@ -6,9 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 from caredesk.accounts.models import Team
+from caredesk.accounts.services import agent_create
 from caredesk.core import clock
-from caredesk.sla.models import Notification, SlaPolicy
+from caredesk.notifications.models import Notification
+from caredesk.sla.models import SlaPolicy
 from caredesk.tickets.models import Ticket
+from caredesk.workspace.inbox import inbox_tickets, inbox_view
 from tests.api.support import Api, new_ticket
 
 
@@ -76,6 +79,30 @@ def test_sort_by_due_puts_what_is_due_first(api: Api, mailbox: Any) -> None:
     rows = api.get("/tickets", sort="due").json()["items"]
     assert rows[0]["sla"]["remaining_seconds"] < rows[1]["sla"]["remaining_seconds"]
     assert api.get("/tickets", sort="soonest").status_code == 422
+
+
+def test_sort_by_due_is_the_inboxs_attention_order(api: Api, mailbox: Any) -> None:
+    """Priority first, then the earliest due time (none last), then the longest waiting: the
+    order of the workspace's inbox."""
+    now = clock.now()
+    made = [new_ticket(mailbox, sender=f"c{n}@example.org", subject=f"T{n}") for n in range(5)]
+    fields = [
+        ("normal", now + timedelta(minutes=10)),  # due first, but only normal
+        ("high", now + timedelta(hours=3)),
+        ("high", None),  # no running target: after the high ones that have one
+        ("high", now + timedelta(hours=1)),
+        ("low", now + timedelta(minutes=5)),
+    ]
+    for ticket, (priority, due) in zip(made, fields, strict=True):
+        Ticket.objects.filter(pk=ticket.pk).update(priority=priority, sla_due_at=due)
+    expected = [made[3].pk, made[1].pk, made[2].pk, made[0].pk, made[4].pk]
+
+    rows = api.get("/tickets", sort="due").json()["items"]
+    assert [t["reference"] for t in rows] == expected
+    inbox = inbox_tickets(
+        agent=agent_create(email="ad@example.com", name="Ad", role="admin"), view=inbox_view("open")
+    )
+    assert [t.pk for t in inbox.rows] == expected
 
 
 def test_notifications_are_the_agents_own(api: Api, ticket: Ticket, agent: Any) -> None:

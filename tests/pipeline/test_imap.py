@@ -38,7 +38,7 @@ from caredesk.inbound.sources.imap_fetcher import (
 )
 from caredesk.mailboxes.imap import imap_account_set
 from caredesk.mailboxes.models import ImapAccount
-from caredesk.sla.models import Notification
+from caredesk.notifications.models import Notification
 from caredesk.tickets.models import Ticket
 from tests import dovecot
 from tests.conftest import free_port, need_service, wait_until

@@ -12,7 +12,8 @@ from django.db import connection
 
 from caredesk.accounts.services import agent_create
 from caredesk.customers.models import Customer
-from caredesk.sla.models import Calendar, Notification, SlaPolicy, SlaTimer
+from caredesk.notifications.models import Notification
+from caredesk.sla.models import Calendar, SlaPolicy, SlaTimer
 from caredesk.sla.services import Happened
 from caredesk.tickets.models import Ticket, TicketEvent
 from caredesk.tickets.sla_sweep import SweepResult, sla_sweep_all

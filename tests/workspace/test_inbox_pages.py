@@ -18,9 +18,9 @@ from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest
 from caredesk.customers.models import Customer
 from caredesk.tickets.models import PRIORITY_RANK, Ticket
+from caredesk.tickets.selectors import ATTENTION, RECENT
 from caredesk.tickets.services import ticket_assign, ticket_set_properties
 from caredesk.workspace.filters import InboxFilters, filters_parse
-from caredesk.workspace.inbox import ATTENTION, RECENT
 from caredesk.workspace.pages import keyset_page
 from tests.api.support import new_ticket
 

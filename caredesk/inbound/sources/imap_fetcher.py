@@ -36,7 +36,7 @@ from caredesk.inbound.sources.imap import (
     imap_sync,
 )
 from caredesk.mailboxes.models import ImapAccount
-from caredesk.sla.models import Notification
+from caredesk.notifications.models import Notification
 
 log = logging.getLogger(__name__)
 

@@ -180,10 +180,10 @@ class IntakeHandler:
 
 
 def _announce() -> None:
-    from caredesk.inbound.tasks import process_inbound
+    from caredesk.inbound.tasks import process_waiting_inbound
 
     try:
-        process_inbound(0)
+        process_waiting_inbound()
     except Exception:  # the queue is down: the workers' periodic sweep finds the mail
         log.exception("could not announce new mail to the workers")
 

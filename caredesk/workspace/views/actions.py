@@ -13,7 +13,8 @@ from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from caredesk.accounts.models import Agent, Team
+from caredesk.accounts.models import Team
+from caredesk.accounts.selectors import agent_get
 from caredesk.core.errors import InvalidRequest, NotFound
 from caredesk.tickets.services import (
     ticket_assign,
@@ -71,9 +72,10 @@ def set_priority(request: HttpRequest, ticket: Any) -> str:
 @_action
 def assign(request: HttpRequest, ticket: Any) -> str:
     email = request.POST.get("agent", "")
-    agent = Agent.objects.filter(email=email).first() if email else None
-    if email and agent is None:
-        raise InvalidRequest(f"there is no agent {email}")
+    try:
+        agent = agent_get(email=email) if email else None
+    except NotFound as exc:  # the form's mistake, not a missing page
+        raise InvalidRequest(str(exc)) from None
     ticket_assign(ticket=ticket, agent=agent, actor=agent_of(request))
     return f"Assigned to {agent.name}." if agent else "Unassigned."
 

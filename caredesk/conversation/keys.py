@@ -1,13 +1,7 @@
-"""Matching an incoming email to its ticket: the keys an email is threaded and locked by.
-
-The matching itself is `conversation.index.ConversationIndex.match`. Order (first hit wins):
-our per-ticket reply address token; In-Reply-To/References against every Message-ID we hold
-(ours and customers') *and* every Message-ID our stored messages point back at; the `[#123]`
-subject tag when the sender already takes part in that ticket; otherwise new.
-
-Matching on the ids stored messages point back at is what makes threading independent of arrival
-order: a reply processed before the message it answers leaves that message's id behind, and the
-late parent (or a sibling reply) finds the ticket through it.
+"""The keys an incoming email is threaded and locked by: the reply tokens in its `+tag`
+recipient addresses, the `[#123]` subject tag, its Message-IDs; and the lock that keeps two
+workers from threading the same conversation at once. Matching itself is
+`conversation.index.ConversationIndex.match`.
 """
 
 from __future__ import annotations
@@ -17,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection
 
-from caredesk.inbound.types import ParsedEmail
+from caredesk.conversation.types import ThreadHeaders
 from caredesk.mailboxes.models import Mailbox
 from caredesk.mailboxes.selectors import split_address
 
@@ -34,17 +28,7 @@ def tags_for_mailbox(mailbox: Mailbox, addresses: Iterable[str]) -> list[str]:
     return tags
 
 
-def recipient_addresses(parsed: ParsedEmail, envelope_to: Sequence[str]) -> list[str]:
-    found = list(envelope_to)
-    found += [a.address for a in (*parsed.to, *parsed.cc)]
-    for name in ("Delivered-To", "X-Original-To", "Envelope-To"):
-        value = parsed.header(name)
-        if value:
-            found.append(value)
-    return found
-
-
-def lock_keys(parsed: ParsedEmail, tags: Sequence[str]) -> list[str]:
+def lock_keys(parsed: ThreadHeaders, tags: Sequence[str]) -> list[str]:
     keys = [f"tag:{t}" for t in tags]
     if parsed.message_id:
         keys.append(f"mid:{parsed.message_id}")

@@ -1,3 +1,5 @@
+"""`/healthz` for load balancers and `/metrics` for Prometheus."""
+
 from __future__ import annotations
 
 from django.db import connection
@@ -16,6 +18,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def metrics(request: HttpRequest) -> HttpResponse:
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-    from caredesk.core.metrics import registry
+    from caredesk.ops.metrics import registry
 
     return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)

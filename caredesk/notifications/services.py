@@ -1,21 +1,16 @@
-"""Agents' notifications: reading them and marking them read."""
+"""Changes to agents' notifications."""
 
 from __future__ import annotations
-
-from django.db.models import QuerySet
 
 from caredesk.accounts.models import Agent
 from caredesk.core import clock
 from caredesk.core.errors import NotFound
-from caredesk.sla.models import Notification
-
-
-def notifications_of(*, agent: Agent, unread: bool = False) -> QuerySet[Notification]:
-    found = Notification.objects.filter(agent=agent)
-    return found.filter(read_at__isnull=True) if unread else found
+from caredesk.notifications.models import Notification
 
 
 def notification_mark_read(*, agent: Agent, notification_id: int) -> Notification:
+    """Mark one of `agent`'s notifications read (once: marking it again keeps the first time).
+    Another agent's notification is NotFound, as if it did not exist."""
     notification = Notification.objects.filter(agent=agent, pk=notification_id).first()
     if notification is None:
         raise NotFound(f"you have no notification {notification_id}")

@@ -1,0 +1,1 @@
+"""What operators watch: the health check and the Prometheus metrics, both read per request."""
