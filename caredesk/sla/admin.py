@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import admin
 
 from caredesk.core.vocabulary import Priority
-from caredesk.notifications.models import Notification
 from caredesk.sla.book import calendar_build
 from caredesk.sla.models import Calendar, SlaPolicy
 
@@ -111,9 +110,3 @@ class SlaPolicyAdmin(admin.ModelAdmin[SlaPolicy]):
     ]
     list_display_links = ["name"]
     filter_horizontal = ["match_mailboxes", "match_teams", "match_organisations"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin[Notification]):
-    list_display = ["created_at", "agent", "kind", "text", "read_at"]
-    list_filter = ["kind"]
