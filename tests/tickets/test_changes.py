@@ -15,9 +15,10 @@ from django.db import connection, transaction
 
 from caredesk.accounts.models import Team
 from caredesk.core import clock
+from caredesk.notifications.models import Notification
 from caredesk.outbound.models import OutboundEmail
 from caredesk.outbound.services import outbound_deliver
-from caredesk.sla.models import Notification, SlaTimer
+from caredesk.sla.models import SlaTimer
 from caredesk.tickets import changes as changes_module
 from caredesk.tickets.changes import ticket_changing
 from caredesk.tickets.hooks import TicketChanged, ticket_changed_subscribe
