@@ -13,13 +13,23 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 
+from caredesk.access import (
+    Action,
+    Principal,
+    conversation_visible,
+    messages_visible,
+    ticket_check,
+    tickets_visible,
+)
 from caredesk.core.errors import InvalidRequest, NotFound
 from caredesk.customers.models import CustomerAddress
 from caredesk.tickets.models import (
@@ -37,9 +47,10 @@ from caredesk.tickets.priority import DEFAULT_PHRASES, RANK, PhraseSignal, Prior
 MAX_ID = 2**63 - 1
 
 
-def _messages() -> QuerySet[Message]:
+def _messages(visible: Q) -> QuerySet[Message]:
     return (
-        Message.objects.select_related("outbound", "author")
+        Message.objects.filter(visible)
+        .select_related("outbound", "author")
         .prefetch_related("attachments")
         .order_by("created_at", "id")
     )
@@ -63,19 +74,21 @@ SORTS = ("activity", "due")
 
 def ticket_list(
     *,
+    principal: Principal,
     status: str | None = None,
     customer_address: str | None = None,
     sla_state: str | None = None,
     sort: str = "activity",
 ) -> QuerySet[Ticket]:
-    """Tickets, each with `message_count`, its customer's addresses, team and tags.
+    """The tickets `principal` may see, each with `message_count`, its customer's addresses,
+    team and tags.
 
     `customer_address` selects the tickets of the customer who owns that address (any of their
     addresses, not only tickets written from this one). `sort` is "activity" (most recent
     first) or "due" (what needs attention first: the earliest SLA due time, then priority, then
     the longest waiting; tickets without a running target last).
     """
-    tickets = Ticket.objects.all()
+    tickets = Ticket.objects.filter(tickets_visible(principal))
     if status is not None:
         if status not in Status.values:
             raise InvalidRequest(f"status must be one of {', '.join(Status.values)}")
@@ -96,11 +109,14 @@ def ticket_list(
         if sort == "due"
         else ["-updated_at", "-id"]
     )
+    return _shaped(tickets).order_by(*order)
+
+
+def _shaped(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return (
         tickets.select_related("customer", "team", "sla_policy")
         .prefetch_related("customer__addresses", "tags")
         .annotate(message_count=_message_count())
-        .order_by(*order)
     )
 
 
@@ -112,38 +128,44 @@ def _priority_rank() -> Case:
     )
 
 
-def ticket_get(*, reference: int) -> Ticket:
-    """One ticket by its number, without its conversation (for acting on it)."""
+def ticket_get(*, reference: int, principal: Principal, action: Action = Action.VIEW) -> Ticket:
+    """One ticket by its number, without its conversation, if `principal` may do `action` to
+    it: NotFound when they may not see it (as if it did not exist), Forbidden when they see it
+    but may not do this."""
     ticket = Ticket.objects.filter(pk=reference).first() if 0 < reference <= MAX_ID else None
     if ticket is None:
         raise NotFound(f"there is no ticket #{reference}")
+    ticket_check(principal, ticket, action)
     return ticket
 
 
-def ticket_get_detailed(*, reference: int) -> Ticket:
-    """One ticket with everything shown about it: participants, messages with attachments and
-    delivery state, and its event log."""
-    ticket = (
-        ticket_list()
-        .select_related("assignee", "mailbox")
-        .prefetch_related(
-            Prefetch("participants", queryset=Participant.objects.order_by("created_at", "id")),
-            Prefetch("messages", queryset=_messages()),
-            Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
-        )
-        .filter(pk=reference)
-        .first()
-        if 0 < reference <= MAX_ID
-        else None
-    )
+def ticket_get_detailed(
+    *, reference: int, principal: Principal, changed_by_them: bool = False
+) -> Ticket:
+    """One ticket `principal` may see, with everything shown about it: participants, the
+    messages they may see with attachments and delivery state, and its event log.
+
+    `changed_by_them`: `principal` has just changed this ticket, having been allowed to; the
+    answer shows the ticket as their change left it even when the change took it out of their
+    sight (moved to a team they are not in), so that it describes what they did."""
+    found = _shaped(Ticket.objects.filter(pk=reference)) if 0 < reference <= MAX_ID else None
+    ticket = found.select_related("assignee", "mailbox").first() if found is not None else None
     if ticket is None:
         raise NotFound(f"there is no ticket #{reference}")
+    if not changed_by_them:
+        ticket_check(principal, ticket, Action.VIEW)
+    prefetch_related_objects(
+        [ticket],
+        Prefetch("participants", queryset=Participant.objects.order_by("created_at", "id")),
+        Prefetch("messages", queryset=_messages(conversation_visible(principal))),
+        Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
+    )
     return ticket
 
 
-def message_get(*, message_id: int) -> Message:
-    """One conversation entry with its attachments and delivery state."""
-    message = _messages().filter(pk=message_id).first()
+def message_get(*, message_id: int, principal: Principal) -> Message:
+    """One conversation entry `principal` may see, with its attachments and delivery state."""
+    message = _messages(messages_visible(principal)).filter(pk=message_id).first()
     if message is None:
         raise NotFound(f"there is no message {message_id}")
     return message
