@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
+from caredesk.accounts.models import Agent
 from caredesk.core import clock
 from caredesk.core.bulk import rows_update
 from caredesk.core.text import mask_address
@@ -170,3 +171,27 @@ def outbound_due_ids(*, limit: int = 500) -> list[int]:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def outbound_retry(*, emails: Iterable[OutboundEmail], actor: Agent) -> list[OutboundEmail]:
+    """Queue the failed ones among `emails` again, to be tried now with a fresh set of attempts
+    (when the relay's problem is fixed, or a bounced address was corrected), and announce them.
+    Emails that are not failed are left alone. Returns the emails queued again."""
+    wanted = [email.pk for email in emails]
+    with transaction.atomic():
+        # of=self: PostgreSQL cannot lock the nullable side (ticket) of an outer join.
+        failed = list(
+            OutboundEmail.objects.select_for_update(of=("self",))
+            .filter(pk__in=wanted, status=DeliveryStatus.FAILED)
+            .order_by("pk")
+        )
+        now = clock.now()
+        for email in failed:
+            email.status, email.attempts, email.next_attempt_at = DeliveryStatus.QUEUED, 0, now
+        rows_update(failed, ["status", "attempts", "next_attempt_at"])
+        outbound_announce(failed)
+    if failed:
+        log.info(
+            "agent %s queued outbound %s again", actor.pk, ", ".join(str(e.pk) for e in failed)
+        )
+    return failed
