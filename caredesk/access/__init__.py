@@ -10,10 +10,8 @@ every app can call it; other apps' models are known only through Protocols and f
 
 from caredesk.access.content import (
     article_check,
-    article_decide,
     article_permits,
     template_check,
-    template_decide,
     template_permits,
 )
 from caredesk.access.policy import (
@@ -36,7 +34,6 @@ from caredesk.access.policy import (
     saved_view_permits,
     saved_views_visible,
     ticket_check,
-    ticket_decide,
     ticket_permits,
     tickets_visible,
 )
@@ -47,7 +44,6 @@ from caredesk.access.principals import (
     CustomerPrincipal,
     Principal,
     principal_of,
-    principal_of_customer,
 )
 
 __all__ = [
@@ -60,7 +56,6 @@ __all__ = [
     "Principal",
     "admin_site_permits",
     "article_check",
-    "article_decide",
     "article_permits",
     "attachments_visible",
     "conversation_visible",
@@ -75,15 +70,12 @@ __all__ = [
     "notification_permits",
     "notifications_visible",
     "principal_of",
-    "principal_of_customer",
     "saved_view_check",
     "saved_view_permits",
     "saved_views_visible",
     "template_check",
-    "template_decide",
     "template_permits",
     "ticket_check",
-    "ticket_decide",
     "ticket_permits",
     "tickets_visible",
 ]

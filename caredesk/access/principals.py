@@ -85,7 +85,3 @@ def principal_of(user: object) -> Principal:
     if isinstance(user, Agent) and user.is_active and user.pk is not None:
         return AgentPrincipal(id=user.pk, role=user.role)
     return ANONYMOUS
-
-
-def principal_of_customer(*, customer_id: int) -> CustomerPrincipal:
-    return CustomerPrincipal(customer_id=customer_id)
