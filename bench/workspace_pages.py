@@ -279,9 +279,9 @@ def pages_for(
 ) -> Iterator[Page]:
     from django.urls import reverse
 
+    from caredesk.access import principal_of, tickets_visible
     from caredesk.customers.models import CustomerAddress
     from caredesk.tickets.models import Ticket
-    from caredesk.workspace.access import visible_to
 
     views = (
         ("inbox_mine", reverse("workspace:inbox")),
@@ -301,7 +301,8 @@ def pages_for(
             log(f'  {name}: no rel="next" link on {start}: only one page, measuring it')
         yield Page(name, fetch(client, url), note=url, extra={"depth": reached})
 
-    visible = list(Ticket.objects.filter(visible_to(agent)).order_by().values_list("pk", flat=True))
+    shown = Ticket.objects.filter(tickets_visible(principal_of(agent)))
+    visible = list(shown.order_by().values_list("pk", flat=True))
     samples = rng.sample(visible, k=min(len(visible), 2000))
     owners = dict(Ticket.objects.filter(pk__in=samples).values_list("pk", "customer_id"))
     address_of: dict[int, str] = {}

@@ -1,7 +1,7 @@
 """The intake log over HTTP, for operators chasing a missing or quarantined email.
 
-Permissions: for now every active agent with a token may read every intake row and its raw
-email; admin-only access arrives with workspaces.
+Raw email holds any customer's data, so the log is for admins only (the selectors ask
+caredesk.access): anyone else gets the 404 a missing row gets, for the list too.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import P, PathEx, Query, Router
 
+from caredesk.api.auth import principal_of_request
 from caredesk.api.pagination import paginate
 from caredesk.api.schemas import MAX_ID, ErrorOut, InboundFilter, InboundPage, ValidationErrorOut
 from caredesk.inbound.selectors import inbound_get, inbound_list
@@ -20,10 +21,12 @@ router = Router(tags=["inbound"])
 IntakeId = PathEx[int, P(ge=1, le=MAX_ID, description="the intake row's id")]
 
 
-@router.get("", response={200: InboundPage, 400: ErrorOut, 422: ValidationErrorOut})
+@router.get("", response={200: InboundPage, 400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut})
 def list_inbound(request: HttpRequest, filters: Query[InboundFilter]) -> dict[str, Any]:
-    """Emails as they arrived, newest first, with what became of each (never the raw bytes)."""
-    return paginate(inbound_list(status=filters.status), limit=filters.limit, offset=filters.offset)
+    """Emails as they arrived, newest first, with what became of each (never the raw bytes).
+    Admins only."""
+    rows = inbound_list(principal=principal_of_request(request), status=filters.status)
+    return paginate(rows, limit=filters.limit, offset=filters.offset)
 
 
 @router.get(
@@ -39,8 +42,8 @@ def list_inbound(request: HttpRequest, filters: Query[InboundFilter]) -> dict[st
     },
 )
 def raw_email(request: HttpRequest, intake_id: IntakeId) -> HttpResponse:
-    """Download the stored email exactly as it was received, as a .eml file."""
-    row = inbound_get(intake_id=intake_id)
+    """Download the stored email exactly as it was received, as a .eml file. Admins only."""
+    row = inbound_get(intake_id=intake_id, principal=principal_of_request(request))
     response = HttpResponse(bytes(row.raw), content_type="message/rfc822")
     response["Content-Disposition"] = f'attachment; filename="inbound-{row.pk}.eml"'
     return response

@@ -1,10 +1,11 @@
-"""Tickets over HTTP: list, read, reply, note, change status.
+"""Tickets over HTTP: list, read, reply, note, change status, priority, properties, assignee.
 
-Permissions: for now every active agent with a token may see and act on every ticket. Team
-permissions arrive with workspaces; when they do, the selectors here take the acting agent.
+Who may see and do what is caredesk.access's answer, the workspace's too: the selectors take the
+token's principal, so a ticket the agent may not see is a 404, as if it did not exist.
 
 Endpoints stay thin: reads are `caredesk.tickets.selectors`, writes the same services the UI and
-email processing use; caredesk's InvalidRequest and NotFound become 400 and 404 in `urls.py`.
+email processing use; caredesk's InvalidRequest, Forbidden and NotFound become 400, 403 and 404
+in `urls.py`.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import P, PathEx, Query, Router, Status
 
+from caredesk.access import Action
 from caredesk.accounts.models import Agent
 from caredesk.accounts.selectors import agent_get, team_get
+from caredesk.api.auth import principal_of_request
 from caredesk.api.pagination import paginate
 from caredesk.api.schemas import (
     MAX_ID,
@@ -47,7 +50,7 @@ from caredesk.tickets.services import (
 router = Router(tags=["tickets"])
 
 Ref = PathEx[int, P(ge=1, le=MAX_ID, description="the ticket number, as in #123")]
-ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
 def _agent(request: HttpRequest) -> Agent:
@@ -55,10 +58,15 @@ def _agent(request: HttpRequest) -> Agent:
     return agent
 
 
+def _ticket(request: HttpRequest, ref: int, action: Action) -> Ticket:
+    return ticket_get(reference=ref, principal=principal_of_request(request), action=action)
+
+
 @router.get("", response={200: TicketPage, 400: ErrorOut, 422: ValidationErrorOut})
 def list_tickets(request: HttpRequest, filters: Query[TicketFilter]) -> dict[str, Any]:
-    """Tickets, most recent activity first."""
+    """The tickets you may see, most recent activity first."""
     tickets = ticket_list(
+        principal=principal_of_request(request),
         status=filters.status,
         customer_address=filters.customer,
         sla_state=filters.sla,
@@ -75,8 +83,11 @@ def _with_sla(tickets: list[Ticket]) -> None:
         ticket.sla_view = views.get(ticket.pk)  # type: ignore[attr-defined]
 
 
-def _detailed(ref: int) -> Ticket:
-    ticket = ticket_get_detailed(reference=ref)
+def _detailed(request: HttpRequest, ref: int, *, changed: bool) -> Ticket:
+    """The ticket for an answer. After a change the caller was allowed to make, it is shown as
+    the change left it, even if that took it out of their sight."""
+    principal = principal_of_request(request)
+    ticket = ticket_get_detailed(reference=ref, principal=principal, changed_by_them=changed)
     _with_sla([ticket])
     events = list(ticket.events.all())
     for event, text in zip(events, events_described(events, zone=UTC).values(), strict=True):
@@ -88,51 +99,54 @@ def _detailed(ref: int) -> Ticket:
 def get_ticket(request: HttpRequest, ref: Ref) -> Any:
     """One ticket with its participants, conversation (with delivery state), event log and SLA
     timers."""
-    return _detailed(ref)
+    return _detailed(request, ref, changed=False)
 
 
 @router.post("/{ref}/replies", response={201: MessageOut, **ERRORS})
 def reply(request: HttpRequest, ref: Ref, body: ReplyIn) -> Status[Any]:
     """Email the customer. The reply is queued for delivery once it is saved."""
     message = ticket_reply(
-        ticket=ticket_get(reference=ref),
+        ticket=_ticket(request, ref, Action.REPLY),
         author=_agent(request),
         text=body.text,
         cc=body.cc,
         status_after=body.status_after,
     )
-    return Status(201, message_get(message_id=message.pk))
+    return Status(201, message_get(message_id=message.pk, principal=principal_of_request(request)))
 
 
 @router.post("/{ref}/notes", response={201: MessageOut, **ERRORS})
 def add_note(request: HttpRequest, ref: Ref, body: NoteIn) -> Status[Any]:
     """An internal note: seen by agents only, never emailed."""
-    note = ticket_add_note(ticket=ticket_get(reference=ref), author=_agent(request), text=body.text)
-    return Status(201, message_get(message_id=note.pk))
+    ticket = _ticket(request, ref, Action.NOTE)
+    note = ticket_add_note(ticket=ticket, author=_agent(request), text=body.text)
+    return Status(201, message_get(message_id=note.pk, principal=principal_of_request(request)))
 
 
 @router.post("/{ref}/status", response={200: TicketDetailOut, **ERRORS})
 def set_status(request: HttpRequest, ref: Ref, body: StatusIn) -> Any:
     """Move the ticket to another status, if the state table allows it."""
-    ticket_set_status(ticket=ticket_get(reference=ref), status=body.status, actor=_agent(request))
-    return _detailed(ref)
+    ticket = _ticket(request, ref, Action.CHANGE)
+    ticket_set_status(ticket=ticket, status=body.status, actor=_agent(request))
+    return _detailed(request, ref, changed=True)
 
 
 @router.post("/{ref}/priority", response={200: TicketDetailOut, **ERRORS})
 def set_priority(request: HttpRequest, ref: Ref, body: PriorityIn) -> Any:
     """Override the priority, saying why. SLA policies that match on priority apply at once."""
     ticket_set_priority(
-        ticket=ticket_get(reference=ref),
+        ticket=_ticket(request, ref, Action.CHANGE),
         priority=body.priority,
         actor=_agent(request),
         reason=body.reason,
     )
-    return _detailed(ref)
+    return _detailed(request, ref, changed=True)
 
 
 @router.post("/{ref}/properties", response={200: TicketDetailOut, **ERRORS})
 def set_properties(request: HttpRequest, ref: Ref, body: PropertiesIn) -> Any:
     """Change the team, category or tags; only the fields sent change."""
+    ticket = _ticket(request, ref, Action.CHANGE)
     sent = body.model_fields_set
     changes: dict[str, Any] = {}
     if "team" in sent:
@@ -141,13 +155,14 @@ def set_properties(request: HttpRequest, ref: Ref, body: PropertiesIn) -> Any:
         changes["category"] = body.category or ""
     if "tags" in sent:
         changes["tags"] = body.tags or []
-    ticket_set_properties(ticket=ticket_get(reference=ref), actor=_agent(request), **changes)
-    return _detailed(ref)
+    ticket_set_properties(ticket=ticket, actor=_agent(request), **changes)
+    return _detailed(request, ref, changed=True)
 
 
 @router.post("/{ref}/assignee", response={200: TicketDetailOut, **ERRORS})
 def assign(request: HttpRequest, ref: Ref, body: AssigneeIn) -> Any:
     """Give the ticket to an agent (by email), or to nobody with null."""
+    ticket = _ticket(request, ref, Action.CHANGE)
     agent = agent_get(email=body.agent) if body.agent is not None else None
-    ticket_assign(ticket=ticket_get(reference=ref), agent=agent, actor=_agent(request))
-    return _detailed(ref)
+    ticket_assign(ticket=ticket, agent=agent, actor=_agent(request))
+    return _detailed(request, ref, changed=True)

@@ -6,7 +6,7 @@ from ninja.errors import ValidationError
 
 from caredesk.api import inbound, notifications, tickets
 from caredesk.api.auth import TokenAuth
-from caredesk.core.errors import InvalidRequest, NotFound
+from caredesk.core.errors import Forbidden, InvalidRequest, NotFound
 
 api = NinjaAPI(
     title="caredesk API",
@@ -23,6 +23,11 @@ api.add_router("/notifications", notifications.router)
 @api.exception_handler(NotFound)
 def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=404)
+
+
+@api.exception_handler(Forbidden)
+def forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=403)
 
 
 @api.exception_handler(InvalidRequest)

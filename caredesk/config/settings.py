@@ -24,7 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    "caredesk.config.apps.CaredeskAdminConfig",
     "huey.contrib.djhuey",
     "caredesk.core",
     "caredesk.accounts",

@@ -13,3 +13,8 @@ class InvalidRequest(CaredeskError):
 
 class NotFound(InvalidRequest):
     """The thing asked for does not exist (or the caller may not see it)."""
+
+
+class Forbidden(InvalidRequest):
+    """The caller may see the thing but not do this to it (a 403). When they may not even see
+    it, caredesk raises NotFound instead, so a refusal never tells that something exists."""

@@ -1,14 +1,15 @@
-"""Reads of agents' notifications."""
+"""Reads of agents' notifications (each agent their own, as the access policy says)."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from caredesk.access import notifications_visible, principal_of
 from caredesk.accounts.models import Agent
 from caredesk.notifications.models import Notification
 
 
 def notification_list(*, agent: Agent, unread: bool = False) -> QuerySet[Notification]:
     """`agent`'s notifications, newest first; with `unread`, only those not marked read."""
-    found = Notification.objects.filter(agent=agent)
+    found = Notification.objects.filter(notifications_visible(principal_of(agent)))
     return found.filter(read_at__isnull=True) if unread else found

@@ -1,7 +1,8 @@
-"""Changes to agents' notifications."""
+"""Changes to agents' notifications (each agent their own, as the access policy says)."""
 
 from __future__ import annotations
 
+from caredesk.access import notifications_visible, principal_of
 from caredesk.accounts.models import Agent
 from caredesk.core import clock
 from caredesk.core.errors import NotFound
@@ -11,7 +12,8 @@ from caredesk.notifications.models import Notification
 def notification_mark_read(*, agent: Agent, notification_id: int) -> Notification:
     """Mark one of `agent`'s notifications read (once: marking it again keeps the first time).
     Another agent's notification is NotFound, as if it did not exist."""
-    notification = Notification.objects.filter(agent=agent, pk=notification_id).first()
+    mine = notifications_visible(principal_of(agent))
+    notification = Notification.objects.filter(mine, pk=notification_id).first()
     if notification is None:
         raise NotFound(f"you have no notification {notification_id}")
     if notification.read_at is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
+from caredesk.accounts.models import Agent
 from caredesk.core import clock
 from caredesk.core.bulk import rows_update
 from caredesk.core.text import mask_address
@@ -21,16 +22,26 @@ from caredesk.outbound.transports import DeliveryError, Envelope, get_transport
 
 log = logging.getLogger(__name__)
 
-# Told, inside the transaction that marks it, of every email delivery gave up on (tickets
-# record it on the ticket's history; see `caredesk.tickets.apps`).
+# Told, inside the transaction that marks it, of every email delivery gave up on and of every
+# failed email an agent queued again (tickets record both on the ticket's history; see
+# `caredesk.tickets.apps`): outgoing mail sits below tickets and does not import them.
 FailureListener = Callable[[OutboundEmail], None]
+RetryListener = Callable[[OutboundEmail, Agent], None]
 _failure_listeners: list[FailureListener] = []
+_retry_listeners: list[RetryListener] = []
 
 
 def outbound_on_failure(listener: FailureListener) -> None:
     """Call `listener` with each email that finally failed, in the transaction marking it."""
     if listener not in _failure_listeners:
         _failure_listeners.append(listener)
+
+
+def outbound_on_retry(listener: RetryListener) -> None:
+    """Call `listener` with each failed email queued again and who did it, in that
+    transaction."""
+    if listener not in _retry_listeners:
+        _retry_listeners.append(listener)
 
 
 def outbound_build(
@@ -181,3 +192,30 @@ def outbound_mark_bounced(*, email: OutboundEmail, diagnostic: str, permanent: b
         email.status = DeliveryStatus.FAILED
     email.last_error = f"bounced: {diagnostic}"[:1000]
     email.save(update_fields=["status", "last_error"])
+
+
+def outbound_retry(*, emails: Iterable[OutboundEmail], actor: Agent) -> list[OutboundEmail]:
+    """Queue the failed ones among `emails` again, to be tried now with a fresh set of attempts
+    (when the relay's problem is fixed, or a bounced address was corrected), and announce them.
+    Emails that are not failed are left alone. Returns the emails queued again."""
+    wanted = [email.pk for email in emails]
+    with transaction.atomic():
+        # of=self: PostgreSQL cannot lock the nullable side (ticket) of an outer join.
+        failed = list(
+            OutboundEmail.objects.select_for_update(of=("self",))
+            .filter(pk__in=wanted, status=DeliveryStatus.FAILED)
+            .order_by("pk")
+        )
+        now = clock.now()
+        for email in failed:
+            email.status, email.attempts, email.next_attempt_at = DeliveryStatus.QUEUED, 0, now
+        rows_update(failed, ["status", "attempts", "next_attempt_at"])
+        for email in failed:
+            for listener in _retry_listeners:
+                listener(email, actor)
+        outbound_announce(failed)
+    if failed:
+        log.info(
+            "agent %s queued outbound %s again", actor.pk, ", ".join(str(e.pk) for e in failed)
+        )
+    return failed

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from caredesk.accounts.models import Agent
-from caredesk.history.events import bounced_event, delivery_failed_event
+from caredesk.history.events import (
+    bounced_event,
+    delivery_failed_event,
+    delivery_retried_event,
+)
 from caredesk.outbound.compose import new_message_id
 from caredesk.outbound.models import OutboundEmail
 from caredesk.outbound.services import outbound_announce, outbound_build
@@ -100,6 +104,16 @@ def ticket_delivery_failed_record(email: OutboundEmail) -> None:
         recipients=len(email.to) + len(email.cc),
         error=email.last_error,
         attempts=email.attempts,
+    )
+    ticket_changed_announce(events_save([event]))
+
+
+def ticket_delivery_retried_record(email: OutboundEmail, actor: Agent) -> None:
+    """Show on its ticket that `actor` queued the failed `email` again."""
+    if email.ticket_id is None:
+        return
+    event = delivery_retried_event(
+        ticket=_ticket_ref(email.ticket_id), outbound_id=email.pk, actor_id=actor.pk
     )
     ticket_changed_announce(events_save([event]))
 

@@ -6,9 +6,26 @@ a list of fifty tickets costs a fixed handful of queries rather than one per tic
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 
+from caredesk.access import (
+    Action,
+    Principal,
+    conversation_visible,
+    messages_visible,
+    ticket_check,
+    tickets_visible,
+)
 from caredesk.core.errors import InvalidRequest, NotFound
 from caredesk.core.ordering import Key
 from caredesk.customers.models import CustomerAddress
@@ -27,9 +44,10 @@ from caredesk.tickets.priority import DEFAULT_PHRASES, PhraseSignal, PriorityRul
 MAX_ID = 2**63 - 1
 
 
-def _messages() -> QuerySet[Message]:
+def _messages(visible: Q) -> QuerySet[Message]:
     return (
-        Message.objects.select_related("outbound", "author")
+        Message.objects.filter(visible)
+        .select_related("outbound", "author")
         .prefetch_related("attachments")
         .order_by("created_at", "id")
     )
@@ -66,18 +84,20 @@ SORTS = {"activity": RECENT, "due": ATTENTION}
 
 def ticket_list(
     *,
+    principal: Principal,
     status: str | None = None,
     customer_address: str | None = None,
     sla_state: str | None = None,
     sort: str = "activity",
 ) -> QuerySet[Ticket]:
-    """Tickets, each with `message_count`, its customer's addresses, team and tags.
+    """The tickets `principal` may see, each with `message_count`, its customer's addresses,
+    team and tags.
 
     `customer_address` selects the tickets of the customer who owns that address (any of their
     addresses, not only tickets written from this one). `sort` is "activity" (`RECENT`: the
     most recently updated first) or "due" (`ATTENTION`: what needs attention first).
     """
-    tickets = Ticket.objects.all()
+    tickets = Ticket.objects.filter(tickets_visible(principal))
     if status is not None:
         if status not in Status.values:
             raise InvalidRequest(f"status must be one of {', '.join(Status.values)}")
@@ -93,46 +113,55 @@ def ticket_list(
         tickets = tickets.filter(customer_id__in=owners)
     if sort not in SORTS:
         raise InvalidRequest(f"sort must be one of {', '.join(SORTS)}")
+    return _shaped(tickets).order_by(*(key.order() for key in SORTS[sort]))
+
+
+def _shaped(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return (
         tickets.select_related("customer", "team", "sla_policy")
         .prefetch_related("customer__addresses", "tags")
         .annotate(message_count=_message_count())
-        .order_by(*(key.order() for key in SORTS[sort]))
     )
 
 
-def ticket_get(*, reference: int) -> Ticket:
-    """One ticket by its number, without its conversation (for acting on it)."""
+def ticket_get(*, reference: int, principal: Principal, action: Action = Action.VIEW) -> Ticket:
+    """One ticket by its number, without its conversation, if `principal` may do `action` to
+    it: NotFound when they may not see it (as if it did not exist), Forbidden when they see it
+    but may not do this."""
     ticket = Ticket.objects.filter(pk=reference).first() if 0 < reference <= MAX_ID else None
     if ticket is None:
         raise NotFound(f"there is no ticket #{reference}")
+    ticket_check(principal, ticket, action)
     return ticket
 
 
-def ticket_get_detailed(*, reference: int) -> Ticket:
-    """One ticket with everything shown about it: participants, messages with attachments and
-    delivery state, and its event log."""
-    ticket = (
-        ticket_list()
-        .select_related("assignee", "mailbox")
-        .prefetch_related(
-            Prefetch("participants", queryset=Participant.objects.order_by("created_at", "id")),
-            Prefetch("messages", queryset=_messages()),
-            Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
-        )
-        .filter(pk=reference)
-        .first()
-        if 0 < reference <= MAX_ID
-        else None
-    )
+def ticket_get_detailed(
+    *, reference: int, principal: Principal, changed_by_them: bool = False
+) -> Ticket:
+    """One ticket `principal` may see, with everything shown about it: participants, the
+    messages they may see with attachments and delivery state, and its event log.
+
+    `changed_by_them`: `principal` has just changed this ticket, having been allowed to; the
+    answer shows the ticket as their change left it even when the change took it out of their
+    sight (moved to a team they are not in), so that it describes what they did."""
+    found = _shaped(Ticket.objects.filter(pk=reference)) if 0 < reference <= MAX_ID else None
+    ticket = found.select_related("assignee", "mailbox").first() if found is not None else None
     if ticket is None:
         raise NotFound(f"there is no ticket #{reference}")
+    if not changed_by_them:
+        ticket_check(principal, ticket, Action.VIEW)
+    prefetch_related_objects(
+        [ticket],
+        Prefetch("participants", queryset=Participant.objects.order_by("created_at", "id")),
+        Prefetch("messages", queryset=_messages(conversation_visible(principal))),
+        Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
+    )
     return ticket
 
 
-def message_get(*, message_id: int) -> Message:
-    """One conversation entry with its attachments and delivery state."""
-    message = _messages().filter(pk=message_id).first()
+def message_get(*, message_id: int, principal: Principal) -> Message:
+    """One conversation entry `principal` may see, with its attachments and delivery state."""
+    message = _messages(messages_visible(principal)).filter(pk=message_id).first()
     if message is None:
         raise NotFound(f"there is no message {message_id}")
     return message

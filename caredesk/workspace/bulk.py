@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from caredesk.access import Action, principal_of, ticket_check
 from caredesk.accounts.models import Agent
 from caredesk.accounts.selectors import agent_get
 from caredesk.core.errors import InvalidRequest, NotFound
@@ -21,10 +22,15 @@ from caredesk.tickets.services import (
     ticket_set_properties,
     ticket_set_status,
 )
-from caredesk.workspace.access import visible_to
 
 LIMIT = 200  # tickets per bulk change
-ACTIONS = ("assign", "status", "tag", "merge")
+# Each bulk action and what it asks of the access policy for every ticket it touches.
+ACTIONS = {
+    "assign": Action.CHANGE,
+    "status": Action.CHANGE,
+    "tag": Action.CHANGE,
+    "merge": Action.MERGE,
+}
 
 
 @dataclass
@@ -46,17 +52,25 @@ def bulk_change(
     """Apply `action` (assign: an agent's email or "" for nobody; status: a status; tag: a tag
     name; merge: into the oldest of the tickets) to the tickets `agent` may see."""
     if action not in ACTIONS:
-        raise InvalidRequest(f"there is no bulk action {action!r}; use one of {ACTIONS}")
+        raise InvalidRequest(f"there is no bulk action {action!r}; use one of {tuple(ACTIONS)}")
     wanted = list(dict.fromkeys(references))
     if not wanted:
         raise InvalidRequest("select at least one ticket")
     if len(wanted) > LIMIT:
         raise InvalidRequest(f"select at most {LIMIT} tickets at a time")
-    tickets = {t.pk: t for t in Ticket.objects.filter(visible_to(agent), pk__in=wanted)}
+    principal = principal_of(agent)
+    found = Ticket.objects.in_bulk(wanted)
     outcome = BulkOutcome()
+    tickets: dict[int, Ticket] = {}
     for pk in wanted:
-        if pk not in tickets:
-            outcome.refused[pk] = str(NotFound(f"there is no ticket #{pk}"))
+        try:
+            if pk not in found:
+                raise NotFound(f"there is no ticket #{pk}")
+            ticket_check(principal, found[pk], ACTIONS[action])  # unseen: as if missing
+        except InvalidRequest as exc:
+            outcome.refused[pk] = str(exc)
+        else:
+            tickets[pk] = found[pk]
     change = _changer(agent, action, value, tickets)
     if action == "merge":
         outcome.into = _oldest(tickets).pk

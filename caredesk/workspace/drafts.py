@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 
+from caredesk.access import drafts_visible, principal_of
 from caredesk.accounts.models import Agent
 from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest
@@ -32,7 +33,7 @@ class StaleDraft(InvalidRequest):
 
 
 def draft_get(*, agent: Agent, ticket: Ticket) -> Draft | None:
-    return Draft.objects.filter(agent=agent, ticket=ticket).first()
+    return Draft.objects.filter(drafts_visible(principal_of(agent)), ticket=ticket).first()
 
 
 def draft_save(
@@ -78,7 +79,7 @@ def draft_save(
 
 
 def draft_discard(*, agent: Agent, ticket: Ticket) -> None:
-    Draft.objects.filter(agent=agent, ticket=ticket).delete()
+    Draft.objects.filter(drafts_visible(principal_of(agent)), ticket=ticket).delete()
 
 
 def draft_send(

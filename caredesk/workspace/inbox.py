@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from caredesk.access import principal_of, tickets_visible
 from caredesk.accounts.models import Agent
 from caredesk.core.errors import NotFound
 from caredesk.core.ordering import Key
 from caredesk.tickets.models import Status, Ticket
 from caredesk.tickets.selectors import ATTENTION, RECENT
-from caredesk.workspace.access import visible_to
 from caredesk.workspace.filters import InboxFilters
 from caredesk.workspace.pages import Page, keyset_page
 
@@ -60,7 +60,7 @@ def inbox_view(slug: str) -> InboxView:
 def inbox_counts(*, agent: Agent) -> dict[str, int]:
     """How many tickets each view holds: one pass over the agent's unclosed tickets."""
     counted = (
-        Ticket.objects.filter(visible_to(agent))
+        Ticket.objects.filter(tickets_visible(principal_of(agent)))
         .exclude(status=Status.CLOSED)
         .aggregate(**{view.slug: Count("pk", filter=view.filter(agent)) for view in VIEWS})
     )
@@ -76,7 +76,7 @@ def inbox_tickets(
     before: int | None = None,
 ) -> Page[Ticket]:
     """One page of the view, narrowed by `filters`, in the view's order."""
-    rows = Ticket.objects.filter(visible_to(agent), view.filter(agent))
+    rows = Ticket.objects.filter(tickets_visible(principal_of(agent)), view.filter(agent))
     if filters:
         rows = rows.filter(filters.matching(agent))
     rows = rows.select_related("customer", "assignee", "team", "sla_policy")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from caredesk.accounts.models import Agent, Role
+from caredesk.access import Action, principal_of, saved_view_check, saved_views_visible
+from caredesk.accounts.models import Agent
 from caredesk.core.errors import InvalidRequest, NotFound
 from caredesk.tickets.services import clean_text
 from caredesk.workspace.filters import InboxFilters, filters_parse
@@ -16,12 +17,11 @@ from caredesk.workspace.models import SavedView
 
 LIMIT = 50  # saved views per agent
 
-MANAGERS = (Role.ADMIN, Role.SUPERVISOR)
-
 
 def saved_views_for(agent: Agent) -> QuerySet[SavedView]:
     """The agent's own views and those shared with everyone, by name."""
-    return SavedView.objects.filter(Q(owner=agent) | Q(shared=True)).order_by("name", "id")
+    visible = saved_views_visible(principal_of(agent))
+    return SavedView.objects.filter(visible).order_by("name", "id")
 
 
 def saved_view_get(*, agent: Agent, pk: int) -> SavedView:
@@ -42,13 +42,13 @@ def saved_view_create(
     *, agent: Agent, name: str, view: str, filters: InboxFilters, shared: bool = False
 ) -> SavedView:
     """Save `filters` on top of the built-in `view` as `name`. Only supervisors and admins
-    share views with everyone."""
+    share views with everyone (Forbidden for others)."""
     name = clean_text(name).strip()[:80]
     if not name:
         raise InvalidRequest("give the view a name")
     inbox_view(view)  # refuses an unknown one
-    if shared and agent.role not in MANAGERS:
-        raise InvalidRequest("only supervisors and admins share views with everyone")
+    if shared:
+        saved_view_check(principal_of(agent), SavedView(owner=agent, shared=True), Action.SHARE)
     if SavedView.objects.filter(owner=agent).count() >= LIMIT:
         raise InvalidRequest(f"you have {LIMIT} saved views already; delete one first")
     query = f"view={view}" + (f"&{filters.query_string()}" if filters else "")
@@ -62,7 +62,7 @@ def saved_view_create(
 
 
 def saved_view_delete(*, agent: Agent, saved: SavedView) -> None:
-    """Owners delete their views; admins and supervisors also shared ones."""
-    if saved.owner_id != agent.pk and agent.role not in MANAGERS:
-        raise InvalidRequest("only its owner, a supervisor or an admin can delete this view")
+    """Owners delete their views; admins and supervisors also shared ones (Forbidden for
+    others)."""
+    saved_view_check(principal_of(agent), saved, Action.DELETE)
     saved.delete()

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from caredesk.access import principal_of, tickets_visible
 from caredesk.accounts.models import Agent
 from caredesk.customers.models import Customer
 from caredesk.tickets.models import Message, Ticket
-from caredesk.workspace.access import visible_to
 
 LIMIT = 50
 CUSTOMERS = 10
@@ -19,7 +19,7 @@ def ticket_search(*, agent: Agent, query: str, limit: int = LIMIT) -> QuerySet[T
     """Tickets by reference ("#123"), customer address (any of the customer's addresses),
     or words in the subject, the customer's name or what was written; newest activity first."""
     query = query.strip()
-    found = Ticket.objects.filter(visible_to(agent))
+    found = Ticket.objects.filter(tickets_visible(principal_of(agent)))
     reference = query.lstrip("#")
     if reference.isdigit() and len(reference) < 19:
         found = found.filter(pk=int(reference))
@@ -37,11 +37,13 @@ def ticket_search(*, agent: Agent, query: str, limit: int = LIMIT) -> QuerySet[T
 
 def customer_search(*, agent: Agent, query: str, limit: int = CUSTOMERS) -> list[Customer]:
     """Customers whose name or an address contains `query`, who have a ticket `agent` may
-    see; each with `ticket_count` (all their tickets) and their addresses."""
+    see; each with `ticket_count` (the tickets of theirs `agent` may see) and their addresses.
+    """
     query = query.strip()
     if len(query) < 2 or query.lstrip("#").isdigit():
         return []
-    seen = Ticket.objects.filter(visible_to(agent), customer=OuterRef("pk"))
+    principal = principal_of(agent)
+    seen = Ticket.objects.filter(tickets_visible(principal), customer=OuterRef("pk"))
     address = Q(addresses__address__icontains=query.lower())
     ids = (
         Customer.objects.filter(Q(name__icontains=query) | address)
@@ -51,7 +53,7 @@ def customer_search(*, agent: Agent, query: str, limit: int = CUSTOMERS) -> list
     )
     return list(
         Customer.objects.filter(pk__in=list(ids))
-        .annotate(ticket_count=Count("tickets"))
+        .annotate(ticket_count=Count("tickets", filter=tickets_visible(principal, via="tickets__")))
         .prefetch_related("addresses")
         .order_by("name", "pk")
     )

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from caredesk.accounts.services import api_token_create
+from caredesk.accounts.services import agent_create, api_token_create
 from caredesk.tickets.models import Ticket
 from tests.api.support import Api, new_ticket
 
@@ -18,6 +18,18 @@ def token(agent: Any) -> str:
 @pytest.fixture
 def api(client: Client, token: str) -> Api:
     return Api(client, token)
+
+
+@pytest.fixture
+def admin_token(db: None) -> str:
+    """An admin's token: the intake log is theirs alone."""
+    admin = agent_create(email="ada@example.com", name="Ada Admin", role="admin")
+    return api_token_create(agent=admin)
+
+
+@pytest.fixture
+def admin_api(client: Client, admin_token: str) -> Api:
+    return Api(client, admin_token)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 Each generated request is sent twice: as generated (mostly unknown tickets, so mostly 404s and
 422s), and once more aimed at a ticket and an intake row that exist, so the random bodies reach
-the services and the database too.
+the services and the database too. It sends an admin's token, who may use every endpoint.
 """
 
 from __future__ import annotations
@@ -51,11 +51,11 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_no_request_makes_the_server_fail(
-    case: Any, in_test_transaction: None, token: str, ticket: Ticket
+    case: Any, in_test_transaction: None, admin_token: str, ticket: Ticket
 ) -> None:
     intake = InboundMessage.objects.filter(ticket=ticket).first()
     assert intake is not None
-    auth = {"Authorization": f"Bearer {token}"}
+    auth = {"Authorization": f"Bearer {admin_token}"}
     attempts = [dict(case.path_parameters or {})]
     if case.path_parameters and "ref" in case.path_parameters:
         attempts.append({"ref": ticket.pk})

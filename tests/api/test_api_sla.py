@@ -36,8 +36,8 @@ def test_priority_override_needs_a_reason_and_keeps_it(api: Api, ticket: Ticket)
     assert event["text"] == "Ann Agent set the priority to urgent (was normal): payroll blocked"
 
 
-def test_properties_change_only_what_is_sent(api: Api, ticket: Ticket) -> None:
-    Team.objects.create(name="Billing")
+def test_properties_change_only_what_is_sent(api: Api, ticket: Ticket, agent: Any) -> None:
+    agent.teams.add(Team.objects.create(name="Billing"))  # so the ticket stays in sight
     body = api.post(
         f"/tickets/{ticket.pk}/properties",
         {"team": "billing", "category": "Refunds", "tags": ["refund", "Refund", "vip"]},

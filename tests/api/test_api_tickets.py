@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from caredesk.accounts.services import agent_create
+from caredesk.accounts.models import Team
+from caredesk.accounts.services import agent_create, api_token_create
 from caredesk.customers.models import CustomerAddress
-from caredesk.customers.services import customer_for_address
 from caredesk.outbound.models import DeliveryStatus, OutboundEmail
 from caredesk.outbound.transports import MemoryTransport
 from caredesk.tickets.models import Message, MessageKind, Ticket
-from caredesk.tickets.services import ticket_merge
+from caredesk.tickets.services import ticket_assign, ticket_merge, ticket_set_properties
 from tests.api.support import Api, new_ticket
 
 pytestmark = pytest.mark.django_db
@@ -471,13 +471,77 @@ def test_status_must_be_a_known_one(api: Api, ticket: Ticket) -> None:
     assert response.json()["errors"][0]["loc"] == ["body", "body", "status"]
 
 
-def test_any_active_agent_may_act_on_any_ticket(client: Any, mailbox: Any) -> None:
-    """Until workspaces bring team permissions, the API does not restrict by team."""
-    from caredesk.accounts.services import api_token_create
+# --- who may see what (caredesk.access) ---------------------------------------------------
 
-    other = agent_create(email="olga@example.com", name="Olga", role="agent", team="Billing")
-    customer = customer_for_address(address="z@example.org")
+WRITES = [
+    ("/replies", {"text": "Hello"}),
+    ("/notes", {"text": "mine now"}),
+    ("/status", {"status": "open"}),
+    ("/priority", {"priority": "urgent", "reason": "because"}),
+    ("/properties", {"team": "Billing"}),
+    ("/assignee", {"agent": "olga@example.com"}),
+]
+
+
+def test_an_agent_gets_404_for_another_teams_ticket_on_every_endpoint(
+    client: Any, mailbox: Any
+) -> None:
+    """The workspace answered 404 for another team's ticket while the API showed and changed
+    it; both now ask caredesk.access."""
+    olga = agent_create(email="olga@example.com", name="Olga", role="agent", team="Billing")
+    technical = new_ticket(mailbox, sender="z@example.org", subject="SHIPPING SECRET")
+    supervisor = agent_create(email="sue@example.com", name="Sue", role="supervisor")
+    ticket_set_properties(
+        ticket=technical, actor=supervisor, team=Team.objects.get_or_create(name="Technical")[0]
+    )
+    untriaged = new_ticket(mailbox, sender="y@example.org", subject="No team yet")
+    api = Api(client, api_token_create(agent=olga))
+    missing = api.get("/tickets/999999")
+    assert missing.json() == {"detail": "there is no ticket #999999"}
+
+    listed = api.get("/tickets").json()
+    assert [t["reference"] for t in listed["items"]] == [untriaged.pk]
+    assert listed["count"] == 1
+    assert api.get("/tickets", customer="z@example.org").json()["count"] == 0
+    hidden = api.get(f"/tickets/{technical.pk}")
+    assert hidden.status_code == 404
+    assert hidden.json() == {"detail": f"there is no ticket #{technical.pk}"}
+    assert b"SHIPPING" not in hidden.content
+    for path, body in WRITES:
+        refused = api.post(f"/tickets/{technical.pk}{path}", body)
+        assert refused.status_code == 404, path
+        assert refused.json() == {"detail": f"there is no ticket #{technical.pk}"}, path
+
+    technical.refresh_from_db()
+    assert (technical.status, technical.priority, technical.team.name) == (
+        "new",
+        "normal",
+        "Technical",
+    )
+    assert technical.assignee is None
+    assert not technical.messages.filter(kind__in=["reply", "note"]).exists()
+
+
+def test_members_assignees_and_supervisors_reach_a_teams_ticket(client: Any, mailbox: Any) -> None:
+    sue = agent_create(email="sue@example.com", name="Sue", role="supervisor")
+    tina = agent_create(email="tina@example.com", name="Tina", role="agent", team="Technical")
+    olga = agent_create(email="olga@example.com", name="Olga", role="agent", team="Billing")
     ticket = new_ticket(mailbox, sender="z@example.org")
-    assert ticket.customer_id == customer.pk
-    api = Api(client, api_token_create(agent=other))
-    assert api.post(f"/tickets/{ticket.pk}/notes", {"text": "mine now"}).status_code == 201
+    ticket_set_properties(
+        ticket=ticket, actor=sue, team=Team.objects.get_or_create(name="Technical")[0]
+    )
+    ticket_assign(ticket=ticket, agent=olga, actor=sue)  # across teams
+
+    for who in (sue, tina, olga):
+        api = Api(client, api_token_create(agent=who))
+        assert api.get(f"/tickets/{ticket.pk}").status_code == 200, who.email
+        note = api.post(f"/tickets/{ticket.pk}/notes", {"text": f"seen by {who.name}"})
+        assert note.status_code == 201, who.email
+    # Olga unassigns herself: the answer shows what she did, then the ticket is out of sight.
+    api = Api(client, api_token_create(agent=olga))
+    done = api.post(f"/tickets/{ticket.pk}/assignee", {"agent": None})
+    assert done.status_code == 200 and done.json()["assignee"] is None
+    assert api.get(f"/tickets/{ticket.pk}").status_code == 404
+    assert (
+        api.post(f"/tickets/{ticket.pk}/assignee", {"agent": "olga@example.com"}).status_code == 404
+    )

@@ -10,12 +10,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from caredesk.access import Action
 from caredesk.accounts.models import Team
 from caredesk.accounts.selectors import agent_get
-from caredesk.core.errors import InvalidRequest, NotFound
+from caredesk.core.errors import Forbidden, InvalidRequest, NotFound
+from caredesk.tickets.selectors import ticket_get
 from caredesk.tickets.services import (
     ticket_assign,
     ticket_merge,
@@ -23,42 +25,46 @@ from caredesk.tickets.services import (
     ticket_set_properties,
     ticket_set_status,
 )
-from caredesk.workspace.access import ticket_for
-from caredesk.workspace.views._common import agent_of
+from caredesk.workspace.views._common import agent_of, principal_of_request, refused
 
-Action = Callable[[HttpRequest, Any], str]
-
-
-def _action(func: Action) -> Callable[[HttpRequest, int], HttpResponseBase]:
-    """A change to a ticket from a form: done through a service, then back to the ticket with
-    a message saying what happened or why it could not be done."""
-
-    @wraps(func)
-    @login_required
-    @require_POST
-    def view(request: HttpRequest, ref: int) -> HttpResponseBase:
-        try:
-            done = func(request, ticket_for(agent=agent_of(request), reference=ref))
-        except NotFound as exc:
-            return render(request, "workspace/error.html", {"error": str(exc)}, status=404)
-        except InvalidRequest as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, done)
-            if done.startswith("Merged into #"):
-                return redirect("workspace:ticket", ref=int(done.split("#")[1].split()[0]))
-        return redirect("workspace:ticket", ref=ref)
-
-    return view
+Change = Callable[[HttpRequest, Any], str]
 
 
-@_action
+def _action(action: Action) -> Callable[[Change], Callable[[HttpRequest, int], HttpResponseBase]]:
+    """A change to a ticket from a form, if the access policy lets the agent do `action` to
+    it: done through a service, then back to the ticket with a message saying what happened or
+    why it could not be done."""
+
+    def decorate(func: Change) -> Callable[[HttpRequest, int], HttpResponseBase]:
+        @wraps(func)
+        @login_required
+        @require_POST
+        def view(request: HttpRequest, ref: int) -> HttpResponseBase:
+            principal = principal_of_request(request)
+            try:
+                done = func(request, ticket_get(reference=ref, principal=principal, action=action))
+            except (NotFound, Forbidden) as exc:
+                return refused(request, exc)
+            except InvalidRequest as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, done)
+                if done.startswith("Merged into #"):
+                    return redirect("workspace:ticket", ref=int(done.split("#")[1].split()[0]))
+            return redirect("workspace:ticket", ref=ref)
+
+        return view
+
+    return decorate
+
+
+@_action(Action.CHANGE)
 def set_status(request: HttpRequest, ticket: Any) -> str:
     ticket_set_status(ticket=ticket, status=request.POST.get("status", ""), actor=agent_of(request))
     return f"Status: {ticket.status}."
 
 
-@_action
+@_action(Action.CHANGE)
 def set_priority(request: HttpRequest, ticket: Any) -> str:
     ticket_set_priority(
         ticket=ticket,
@@ -69,7 +75,7 @@ def set_priority(request: HttpRequest, ticket: Any) -> str:
     return f"Priority: {ticket.priority}."
 
 
-@_action
+@_action(Action.CHANGE)
 def assign(request: HttpRequest, ticket: Any) -> str:
     email = request.POST.get("agent", "")
     try:
@@ -80,7 +86,7 @@ def assign(request: HttpRequest, ticket: Any) -> str:
     return f"Assigned to {agent.name}." if agent else "Unassigned."
 
 
-@_action
+@_action(Action.CHANGE)
 def set_properties(request: HttpRequest, ticket: Any) -> str:
     team_id = request.POST.get("team", "")
     team = Team.objects.filter(pk=team_id).first() if team_id.isdigit() else None
@@ -95,12 +101,14 @@ def set_properties(request: HttpRequest, ticket: Any) -> str:
     return "Saved."
 
 
-@_action
+@_action(Action.MERGE)
 def merge(request: HttpRequest, ticket: Any) -> str:
     into = request.POST.get("into", "").strip().lstrip("#")
     if not into.isdigit():
         raise InvalidRequest("give the number of the ticket to merge into, such as 123")
-    target = ticket_for(agent=agent_of(request), reference=int(into))
+    # A target the agent may not see is refused exactly as a missing one.
+    principal = principal_of_request(request)
+    target = ticket_get(reference=int(into), principal=principal, action=Action.MERGE)
     reason = request.POST.get("reason", "").strip() or "merged by an agent"
     ticket_merge(source=ticket, target=target, actor=agent_of(request), reason=reason)
     return f"Merged into #{target.pk} (#{ticket.pk} is closed and points there)."

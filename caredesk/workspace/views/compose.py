@@ -7,15 +7,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from caredesk.core.errors import InvalidRequest, NotFound
+from caredesk.access import Action, messages_visible
+from caredesk.core.errors import Forbidden, InvalidRequest, NotFound
 from caredesk.tickets.attachments import Upload, reply_attachments_max_bytes
 from caredesk.tickets.models import Message
+from caredesk.tickets.selectors import ticket_get
 from caredesk.tickets.split import ticket_split
-from caredesk.workspace.access import ticket_for
 from caredesk.workspace.drafts import (
     StaleDraft,
     draft_discard,
@@ -23,7 +24,7 @@ from caredesk.workspace.drafts import (
     draft_saved_label,
     draft_send,
 )
-from caredesk.workspace.views._common import agent_of
+from caredesk.workspace.views._common import agent_of, principal_of_request, refused
 
 
 class TotalSizeLimit(FileUploadHandler):
@@ -57,14 +58,21 @@ def reply(request: HttpRequest, ref: int) -> HttpResponseBase:
     return _reply(request, ref, limit)
 
 
+def _composing(kind: str) -> Action:
+    """What the composer's `kind` asks the access policy for."""
+    return Action.NOTE if kind == "note" else Action.REPLY
+
+
 @csrf_protect
 def _reply(request: HttpRequest, ref: int, limit: TotalSizeLimit) -> HttpResponseBase:
     agent = agent_of(request)
-    try:
-        ticket = ticket_for(agent=agent, reference=ref)
-    except NotFound as exc:
-        return render(request, "workspace/error.html", {"error": str(exc)}, status=404)
     kind = request.POST.get("kind", "reply")
+    try:
+        ticket = ticket_get(
+            reference=ref, principal=principal_of_request(request), action=_composing(kind)
+        )
+    except (NotFound, Forbidden) as exc:
+        return refused(request, exc)
     text = request.POST.get("text", "")
     cc = request.POST.get("cc", "")
     status_after = request.POST.get("status_after", "")
@@ -108,12 +116,15 @@ def _since(value: str | None) -> int | None:
 def draft(request: HttpRequest, ref: int) -> HttpResponse:
     """Save the composer (sent by the page as the agent types, and when it is closed)."""
     agent = agent_of(request)
+    kind = request.POST.get("kind", "")
     try:
-        ticket = ticket_for(agent=agent, reference=ref)
+        ticket = ticket_get(
+            reference=ref, principal=principal_of_request(request), action=_composing(kind)
+        )
         saved = draft_save(
             agent=agent,
             ticket=ticket,
-            kind=request.POST.get("kind", ""),
+            kind=kind,
             text=request.POST.get("text", ""),
             cc=request.POST.get("cc", ""),
             status_after=request.POST.get("status_after", ""),
@@ -121,6 +132,8 @@ def draft(request: HttpRequest, ref: int) -> HttpResponse:
         )
     except NotFound as exc:
         return JsonResponse({"error": str(exc)}, status=404)
+    except Forbidden as exc:
+        return JsonResponse({"error": str(exc)}, status=403)
     except StaleDraft as exc:
         return JsonResponse({"error": str(exc)}, status=409)
     except InvalidRequest as exc:
@@ -135,9 +148,9 @@ def discard(request: HttpRequest, ref: int) -> HttpResponseBase:
     """The "Discard draft" button: from the page's script (204), or a plain form (redirect)."""
     agent = agent_of(request)
     try:
-        ticket = ticket_for(agent=agent, reference=ref)
+        ticket = ticket_get(reference=ref, principal=principal_of_request(request))
     except NotFound as exc:
-        return render(request, "workspace/error.html", {"error": str(exc)}, status=404)
+        return refused(request, exc)
     draft_discard(agent=agent, ticket=ticket)
     if request.headers.get("X-Requested-With") == "fetch":
         return HttpResponse(status=204)
@@ -150,13 +163,14 @@ def discard(request: HttpRequest, ref: int) -> HttpResponseBase:
 def split(request: HttpRequest, ref: int, pk: int) -> HttpResponseBase:
     """Split one of the ticket's customer messages off into a new ticket, and go there."""
     agent = agent_of(request)
+    principal = principal_of_request(request)
     try:
-        ticket = ticket_for(agent=agent, reference=ref)
-        message = Message.objects.filter(pk=pk, ticket=ticket).first()
+        ticket = ticket_get(reference=ref, principal=principal, action=Action.SPLIT)
+        message = Message.objects.filter(messages_visible(principal), pk=pk, ticket=ticket).first()
         if message is None:
             raise NotFound(f"there is no message {pk} on #{ticket.pk}")
-    except NotFound as exc:
-        return render(request, "workspace/error.html", {"error": str(exc)}, status=404)
+    except (NotFound, Forbidden) as exc:
+        return refused(request, exc)
     try:
         new = ticket_split(message=message, actor=agent)
     except InvalidRequest as exc:

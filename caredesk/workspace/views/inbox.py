@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from caredesk.accounts.models import Agent, Role, Team
-from caredesk.core.errors import InvalidRequest, NotFound
+from caredesk.core.errors import Forbidden, InvalidRequest, NotFound
 from caredesk.mailboxes.models import Mailbox
 from caredesk.sla.selectors import sla_views
 from caredesk.tickets.models import Priority, Status, Ticket
@@ -33,7 +33,7 @@ from caredesk.workspace.saved_views import (
     saved_views_for,
 )
 from caredesk.workspace.search import customer_search, ticket_search
-from caredesk.workspace.views._common import agent_of
+from caredesk.workspace.views._common import agent_of, refused
 
 
 def _cursor(value: str | None) -> int | None:
@@ -123,6 +123,8 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
             filters=filters,
             shared=request.POST.get("shared") == "1",
         )
+    except Forbidden as exc:
+        return refused(request, exc)
     except (InvalidRequest, NotFound) as exc:
         messages.error(request, f"The view was not saved: {exc}.")
         known = base in {v.slug for v in VIEWS}
@@ -138,11 +140,8 @@ def saved_view_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         saved = saved_view_get(agent=agent_of(request), pk=pk)
         saved_view_delete(agent=agent_of(request), saved=saved)
-    except NotFound as exc:
-        return _refused(request, exc, 404)
-    except InvalidRequest as exc:
-        messages.error(request, str(exc))
-        return redirect("workspace:saved-view", pk=pk)
+    except (NotFound, Forbidden) as exc:
+        return refused(request, exc)
     messages.success(request, f"Deleted the view {saved.name!r}.")
     return redirect("workspace:inbox")
 

@@ -10,26 +10,26 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from caredesk.access import attachments_visible, messages_visible, tickets_visible
 from caredesk.accounts.models import Agent, Team
 from caredesk.core.errors import NotFound
 from caredesk.sla.selectors import sla_views
 from caredesk.tickets.models import Attachment, Message, MessageKind, Priority, Status
-from caredesk.tickets.selectors import ticket_get_detailed
-from caredesk.workspace.access import ticket_for
+from caredesk.tickets.selectors import ticket_get, ticket_get_detailed
 from caredesk.workspace.conversation import history, inline_images, timeline
 from caredesk.workspace.drafts import draft_get, draft_saved_label
 from caredesk.workspace.presence import presence_leave, presence_report
 from caredesk.workspace.timezones import agent_zone
-from caredesk.workspace.views._common import agent_of
+from caredesk.workspace.views._common import agent_of, principal_of_request, refused
 
 
 @login_required
 def ticket(request: HttpRequest, ref: int) -> HttpResponse:
+    principal = principal_of_request(request)
     try:
-        ticket_for(agent=agent_of(request), reference=ref)
-        found = ticket_get_detailed(reference=ref)
+        found = ticket_get_detailed(reference=ref, principal=principal)
     except NotFound as exc:
-        return render(request, "workspace/error.html", {"error": str(exc)}, status=404)
+        return refused(request, exc)
     sla = sla_views(tickets=[found]).get(found.pk)
     draft = draft_get(agent=agent_of(request), ticket=found)
     shown = [m.pk for m in found.messages.all()]
@@ -46,9 +46,14 @@ def ticket(request: HttpRequest, ref: int) -> HttpResponse:
         "last_shown": max(shown, default=0),
         "timeline": entries,
         "history": history(found, zone=zone),
-        "others": found.customer.tickets.exclude(pk=found.pk).order_by("-updated_at")[:10],
+        # The customer's other tickets and last contact: only from tickets the agent may see.
+        "others": found.customer.tickets.filter(tickets_visible(principal))
+        .exclude(pk=found.pk)
+        .order_by("-updated_at")[:10],
         "last_contact": Message.objects.filter(
-            ticket__customer=found.customer_id, kind=MessageKind.CUSTOMER
+            messages_visible(principal),
+            ticket__customer=found.customer_id,
+            kind=MessageKind.CUSTOMER,
         ).aggregate(last=Max("created_at"))["last"],
         "splittable": sum(m.kind == MessageKind.CUSTOMER for m in found.messages.all()) > 1
         and found.merged_into_id is None,
@@ -65,7 +70,7 @@ def presence(request: HttpRequest, ref: int) -> HttpResponse:
     """Heartbeat from an open ticket page; answers with who else is on the ticket."""
     agent = agent_of(request)
     try:
-        found = ticket_for(agent=agent, reference=ref)
+        found = ticket_get(reference=ref, principal=principal_of_request(request))
     except NotFound as exc:
         return HttpResponse(str(exc), status=404)
     if request.POST.get("leaving"):
@@ -88,14 +93,11 @@ def message_html(request: HttpRequest, pk: int) -> HttpResponse:
 
     Remote images stay blocked by the Content-Security-Policy until the agent asks for them
     (`?images=1`): loading them tells the sender the email was read, and from where. Pictures
-    sent inside the email (cid:) are served from caredesk itself."""
-    message = Message.objects.filter(pk=pk).first()
-    try:
-        if message is None or not message.html:
-            raise NotFound(f"there is no HTML message {pk}")
-        ticket_for(agent=agent_of(request), reference=message.ticket_id)
-    except NotFound as exc:
-        return HttpResponse(str(exc), status=404, content_type="text/plain")
+    sent inside the email (cid:) are served from caredesk itself. A message the agent may not
+    see is answered exactly as a missing one."""
+    message = Message.objects.filter(messages_visible(principal_of_request(request)), pk=pk).first()
+    if message is None or not message.html:
+        return HttpResponse(f"there is no HTML message {pk}", status=404, content_type="text/plain")
     html = inline_images(message)
     remote = " https: http:" if request.GET.get("images") == "1" else ""
     response = HttpResponse(
@@ -118,21 +120,19 @@ SHOWN_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 @login_required
 def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
-    """An attachment, if the agent may see its ticket, with headers that keep a hostile file
-    from running in caredesk's origin."""
-    found = Attachment.objects.select_related("message").filter(pk=pk).first()
-    try:
-        if found is None:
-            raise NotFound(f"there is no attachment {pk}")
-        ticket_for(agent=agent_of(request), reference=found.message.ticket_id)
-    except NotFound as exc:
-        return render(request, "workspace/error.html", {"error": str(exc)}, status=404)
-    shown = found.content_type.lower() in SHOWN_INLINE and request.GET.get("download") is None
+    """An attachment, if the agent may see its message, with headers that keep a hostile file
+    from running in caredesk's origin. One they may not see is answered exactly as a missing
+    one (never naming its ticket)."""
+    found = Attachment.objects.filter(attachments_visible(principal_of_request(request)), pk=pk)
+    attachment = found.first()
+    if attachment is None:
+        return refused(request, NotFound(f"there is no attachment {pk}"))
+    shown = attachment.content_type.lower() in SHOWN_INLINE and request.GET.get("download") is None
     response = FileResponse(
-        found.file.open("rb"),
+        attachment.file.open("rb"),
         as_attachment=not shown,
-        filename=found.filename,
-        content_type=found.content_type if shown else "application/octet-stream",
+        filename=attachment.filename,
+        content_type=attachment.content_type if shown else "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

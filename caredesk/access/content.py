@@ -1,0 +1,115 @@
+"""Who may see, use, change and review templates (canned responses) and knowledge-base articles.
+
+Neither exists as a model yet; the rules are written now, over the Protocols below, so that the
+apps that bring them (replies, knowledge, the help centre, the portal) call these rather than
+growing rules of their own. When a model arrives, add its `<things>_visible` Q here next to
+the rule, and the authorization matrix gains its routes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from caredesk.access.policy import ALLOWED, HIDDEN, Action, Decision, as_agent, enforce
+from caredesk.access.principals import Principal
+
+PERSONAL, TEAM, SHARED = "personal", "team", "shared"
+
+
+class TemplateLike(Protocol):
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def scope(self) -> str: ...  # personal, team or shared
+    @property
+    def owner_id(self) -> int | None: ...
+    @property
+    def team_id(self) -> int | None: ...  # for team templates
+    @property
+    def approved(self) -> bool: ...
+
+
+def template_decide(principal: Principal, template: TemplateLike, action: Action) -> Decision:
+    """Personal templates: their owner's. Team templates: the team's members'. Shared ones:
+    every agent's. Supervisors and admins see all of them, because they review them; only
+    approved templates are offered to everyone else. Their owner or a supervisor or admin
+    changes or deletes one; customers and the public never see templates."""
+    agent = as_agent(principal)
+    if agent is None:
+        return HIDDEN
+    owner = template.owner_id == agent.id
+    seen = (
+        agent.is_manager
+        or owner
+        or template.scope == SHARED
+        or (template.scope == TEAM and template.team_id in agent.team_ids)
+    )
+    if not seen:
+        return HIDDEN
+    if action == Action.VIEW:
+        return ALLOWED
+    if action == Action.USE:
+        if template.approved or agent.is_manager:
+            return ALLOWED
+        return Decision(visible=True, refusal="this template is waiting for a supervisor's review")
+    if action in (Action.CHANGE, Action.DELETE):
+        if owner or agent.is_manager:
+            return ALLOWED
+        return Decision(
+            visible=True,
+            refusal=f"only its owner, a supervisor or an admin can {action} this template",
+        )
+    if action == Action.REVIEW:
+        if agent.is_manager:
+            return ALLOWED
+        return Decision(visible=True, refusal="only supervisors and admins review templates")
+    return Decision(visible=True, refusal=f"you may not {action} a template")
+
+
+def template_permits(principal: Principal, template: TemplateLike, action: Action) -> bool:
+    return template_decide(principal, template, action).allowed
+
+
+def template_check(principal: Principal, template: TemplateLike, action: Action) -> None:
+    enforce(
+        template_decide(principal, template, action), missing=f"there is no template {template.pk}"
+    )
+
+
+class ArticleLike(Protocol):
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def published(self) -> bool: ...
+    @property
+    def internal(self) -> bool: ...  # for agents only, never in the public help centre
+
+
+def article_decide(principal: Principal, article: ArticleLike, action: Action) -> Decision:
+    """Published public articles: everyone, customers and the public included. Internal ones
+    and drafts: agents. Agents write and edit articles; supervisors and admins review
+    (publish) and delete them."""
+    agent = as_agent(principal)
+    if agent is None and not (article.published and not article.internal):
+        return HIDDEN
+    if action == Action.VIEW:
+        return ALLOWED
+    if agent is None:
+        return Decision(visible=True, refusal=f"you may not {action} this article")
+    if action == Action.CHANGE:
+        return ALLOWED
+    if action in (Action.REVIEW, Action.DELETE):
+        if agent.is_manager:
+            return ALLOWED
+        return Decision(
+            visible=True, refusal=f"only supervisors and admins {action} knowledge-base articles"
+        )
+    return Decision(visible=True, refusal=f"you may not {action} an article")
+
+
+def article_permits(principal: Principal, article: ArticleLike, action: Action) -> bool:
+    return article_decide(principal, article, action).allowed
+
+
+def article_check(principal: Principal, article: ArticleLike, action: Action) -> None:
+    enforce(article_decide(principal, article, action), missing=f"there is no article {article.pk}")
