@@ -9,10 +9,11 @@ from ninja import Field, P, PathEx, Query, Router, Schema
 
 from caredesk.accounts.models import Agent
 from caredesk.api.pagination import paginate
-from caredesk.api.schemas import MAX_ID, ErrorOut, PageFilter, ValidationErrorOut
+from caredesk.api.schemas import ErrorOut, PageFilter, ValidationErrorOut
 from caredesk.api.schemas_sla import NotificationOut
 from caredesk.notifications.selectors import notification_list
 from caredesk.notifications.services import notification_mark_read
+from caredesk.tickets.selectors import MAX_ID
 
 router = Router(tags=["notifications"])
 

@@ -22,7 +22,6 @@ from caredesk.accounts.selectors import agent_get, team_get
 from caredesk.api.auth import principal_of_request
 from caredesk.api.pagination import paginate
 from caredesk.api.schemas import (
-    MAX_ID,
     ErrorOut,
     MessageOut,
     NoteIn,
@@ -38,7 +37,13 @@ from caredesk.sla.selectors import sla_views
 from caredesk.tickets.history import events_described
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.replies import ticket_reply
-from caredesk.tickets.selectors import message_get, ticket_get, ticket_get_detailed, ticket_list
+from caredesk.tickets.selectors import (
+    MAX_ID,
+    message_get,
+    ticket_get,
+    ticket_get_detailed,
+    ticket_list,
+)
 from caredesk.tickets.services import (
     ticket_add_note,
     ticket_assign,
