@@ -83,7 +83,7 @@ class SinkHandler:
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         with self.lock:
             self.received.append(
-                Received(str(envelope.mail_from), list(envelope.rcpt_tos), parsed, time.time())  # type: ignore[arg-type]
+                Received(str(envelope.mail_from), list(envelope.rcpt_tos), parsed, time.time())
             )
         return "250 Message accepted for delivery"
 

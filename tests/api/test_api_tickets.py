@@ -513,6 +513,7 @@ def test_an_agent_gets_404_for_another_teams_ticket_on_every_endpoint(
         assert refused.json() == {"detail": f"there is no ticket #{technical.pk}"}, path
 
     technical.refresh_from_db()
+    assert technical.team is not None
     assert (technical.status, technical.priority, technical.team.name) == (
         "new",
         "normal",

@@ -14,6 +14,7 @@ from caredesk.outbound.models import DeliveryStatus, OutboundEmail
 from caredesk.outbound.services import outbound_deliver, outbound_retry
 from caredesk.tickets.models import Ticket, TicketEvent
 from tests.api.support import new_ticket, raw_email
+from tests.conftest import ticket_of
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_reprocess_runs_stored_emails_through_intake(admin_client: Client, mailb
     assert "Reprocessed 1: 1 processed." in page.content.decode()
     row = InboundMessage.objects.get(pk=waiting.pk)
     assert row.status == IntakeStatus.PROCESSED
-    assert Ticket.objects.get(pk=row.ticket_id).subject == "Stuck in intake"
+    assert ticket_of(row).subject == "Stuck in intake"
 
     again = _act(admin_client, "inbound/inboundmessage", "reprocess", [waiting.pk])
     assert "1 ignored" in again.content.decode()  # a duplicate now: safe to run again

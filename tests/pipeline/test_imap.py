@@ -231,6 +231,7 @@ def test_a_wrong_password_is_a_clear_error_on_the_accounts_health(
     assert tested.returncode == 69 and "refused the login" in tested.stderr
 
     # After CAREDESK_IMAP_ALERT_MINUTES of failing, admins are alerted, once.
+    assert health.failing_since is not None
     with clock.frozen_at(health.failing_since + timedelta(minutes=16)):
         imap_problem_record(account_id=account.pk, message="still refused")
         imap_problem_record(account_id=account.pk, message="still refused")

@@ -28,8 +28,8 @@ from tests.sla.conftest import only_policy
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def berlin(*args: int) -> datetime:
-    return datetime(*args, tzinfo=BERLIN).astimezone(UTC)  # type: ignore[misc]
+def berlin(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
 
 
 def standard_policy() -> SlaPolicy:

@@ -15,7 +15,7 @@ from caredesk.outbound.services import outbound_deliver
 from caredesk.tickets.attachments import Upload, clean_filename, uploads_check
 from caredesk.tickets.replies import ticket_reply
 from caredesk.tickets.services import ticket_add_note
-from tests.conftest import deliver
+from tests.conftest import deliver_ticket
 from tests.mail import make_email
 
 PDF = b"%PDF-1.4 a small document"
@@ -61,7 +61,7 @@ def test_reply_files_reach_the_customer_and_a_retry_sends_the_same_files(
 ) -> None:
     start = clock.now()
     with clock.frozen_at(start):
-        ticket = deliver(make_email(), mailbox).ticket
+        ticket = deliver_ticket(make_email(), mailbox)
         relay.wait_for(1)  # the acknowledgement
         relay.handler.refuse["jane@example.net"] = "451 4.3.0 Try again later"
         message = ticket_reply(
@@ -95,7 +95,7 @@ def test_reply_files_reach_the_customer_and_a_retry_sends_the_same_files(
 
 @pytest.mark.django_db(transaction=True)
 def test_note_files_are_kept_and_never_emailed(mailbox: Any, agent: Any, relay: Any) -> None:
-    ticket = deliver(make_email(), mailbox).ticket
+    ticket = deliver_ticket(make_email(), mailbox)
     relay.wait_for(1)
     note = ticket_add_note(
         ticket=ticket,
@@ -109,7 +109,7 @@ def test_note_files_are_kept_and_never_emailed(mailbox: Any, agent: Any, relay: 
 
 
 def test_a_refused_file_refuses_the_whole_reply(mailbox: Any, agent: Any) -> None:
-    ticket = deliver(make_email(), mailbox).ticket
+    ticket = deliver_ticket(make_email(), mailbox)
     with pytest.raises(InvalidRequest, match="empty"):
         ticket_reply(
             ticket=ticket, author=agent, text="Here", attachments=[Upload("a.txt", "", b"")]
@@ -120,7 +120,7 @@ def test_a_refused_file_refuses_the_whole_reply(mailbox: Any, agent: Any) -> Non
 def test_emails_without_files_stay_single_part(mailbox: Any, agent: Any) -> None:
     from caredesk.outbound.compose import message_bytes
 
-    ticket = deliver(make_email(), mailbox).ticket
+    ticket = deliver_ticket(make_email(), mailbox)
     message = ticket_reply(ticket=ticket, author=agent, text="Plain")
     raw = message_bytes(OutboundEmail.objects.get(ticket_message=message))
     assert b"multipart" not in raw and raw.count(b"MIME-Version") == 1

@@ -35,7 +35,7 @@ from caredesk.tickets.services import (
 from caredesk.tickets.sla_sweep import sla_sweep_all
 from caredesk.tickets.split import ticket_split
 from tests.api.support import new_ticket
-from tests.conftest import deliver
+from tests.conftest import deliver, deliver_ticket
 from tests.mail import make_email
 from tests.sla.conftest import only_calendar, only_policy
 
@@ -140,7 +140,7 @@ def _failing_last_step(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _two_ticket_conversation(mailbox: Any) -> tuple[Ticket, Message]:
     first = make_email(subject="Order late", message_id="<a1@example.net>")
-    ticket = deliver(first, mailbox).ticket
+    ticket = deliver_ticket(first, mailbox)
     second = make_email(
         subject=f"Re: Order late [#{ticket.pk}]",
         message_id="<a2@example.net>",

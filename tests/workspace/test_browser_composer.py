@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from caredesk.accounts.services import agent_create
 from caredesk.tickets.models import MessageKind, Ticket
@@ -36,12 +36,11 @@ def test_a_reply_with_files_reaches_the_relay_with_them(
     page.goto(f"{live_server.url}/tickets/{ticket.pk}")
 
     page.get_by_label("Message").fill("The label and the steps are attached.")
-    page.get_by_label("Attach files").set_input_files(
-        [
-            {"name": "label.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 label"},
-            {"name": "steps.txt", "mimeType": "text/plain", "buffer": b"1. Print it"},
-        ]
-    )
+    chosen: list[FilePayload] = [
+        {"name": "label.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 label"},
+        {"name": "steps.txt", "mimeType": "text/plain", "buffer": b"1. Print it"},
+    ]
+    page.get_by_label("Attach files").set_input_files(chosen)
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("status")).to_contain_text("Reply sent")
     entry = page.locator(".entry.reply")
@@ -178,7 +177,7 @@ def test_declining_the_question_splits_nothing(
 def test_the_composer_fits_and_is_labelled(
     page: Page, live_server: Any, mailbox: Any, ann: Any, width: str
 ) -> None:
-    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
+    page.set_viewport_size(WIDTHS[width])
     ticket = new_ticket(mailbox, subject="Charged twice", attachment=("receipt.pdf", b"%PDF"))
     first = ticket.messages.get(kind=MessageKind.CUSTOMER)
     deliver(make_email(in_reply_to=f"<{first.message_id}>", subject="Re: more"), mailbox)

@@ -52,5 +52,6 @@ def test_properties_change_in_place(page: Page, live_server: Any, mailbox: Any) 
     expect(page.get_by_label("Message")).to_have_value("Half-written answer")
     expect(page.get_by_label("Status")).to_have_value("pending")
     ticket = Ticket.objects.get(pk=ticket.pk)
+    assert ticket.team is not None
     assert (ticket.status, ticket.team.name, ticket.priority) == ("pending", "Billing", "high")
     assert sorted(ticket.tags.values_list("name", flat=True)) == ["invoice", "vip"]

@@ -92,6 +92,7 @@ def test_keyset_pages_of_recently_updated_and_a_vanished_cursor(mailbox: Any) ->
     assert [t.pk for p in (first, second, third) for t in p.rows] == [t.pk for t in newest]
     assert third.after is None
     # A ticket deleted (or merged away) under the cursor: start again from the top.
+    assert first.after is not None
     Ticket.objects.filter(pk=first.after).delete()
     assert keyset_page(rows, RECENT, after=first.after, size=5).rows[0].pk == newest[0].pk
 

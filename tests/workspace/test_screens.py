@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from caredesk.accounts.services import agent_create
 from caredesk.tickets.services import ticket_add_note
@@ -18,7 +18,10 @@ from tests.sla.conftest import only_policy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WIDTHS = {"laptop": (1366, 800), "tablet": (768, 1024)}
+WIDTHS: dict[str, ViewportSize] = {
+    "laptop": {"width": 1366, "height": 800},
+    "tablet": {"width": 768, "height": 1024},
+}
 
 
 def look(page: Page, name: str) -> None:
@@ -41,7 +44,7 @@ def look(page: Page, name: str) -> None:
 def test_main_screens_fit_and_are_labelled(
     page: Page, live_server: Any, mailbox: Any, width: str
 ) -> None:
-    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
+    page.set_viewport_size(WIDTHS[width])
     ann = agent_create(email="ann@example.com", name="Ann Agent", role="agent", password="x" * 12)
     only_policy(first_reply_minutes=480, next_reply_minutes=480, resolution_minutes=1440)
     ticket = new_ticket(

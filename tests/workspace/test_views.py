@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import StreamingHttpResponse
 from django.test import Client
 
 from caredesk.accounts.models import Team
@@ -160,6 +161,7 @@ def test_attachments_download_with_safe_headers(client: Client, mailbox: Any) ->
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
+    assert isinstance(response, StreamingHttpResponse)
     assert b"".join(response.streaming_content) == page
     assert client.get("/attachments/999999").status_code == 404
 
