@@ -32,6 +32,7 @@ class NotificationPage(Schema):
 
 
 def _agent(request: HttpRequest) -> Agent:
+    # django-ninja sets `auth` on the request to what the route's authentication returned.
     agent: Agent = request.auth  # type: ignore[attr-defined]
     return agent
 

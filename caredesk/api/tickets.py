@@ -59,6 +59,7 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Vali
 
 
 def _agent(request: HttpRequest) -> Agent:
+    # django-ninja sets `auth` on the request to what the route's authentication returned.
     agent: Agent = request.auth  # type: ignore[attr-defined]
     return agent
 
@@ -85,6 +86,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilter]) -> dict[str
 def _with_sla(tickets: list[Ticket]) -> None:
     views = sla_views(tickets=tickets)
     for ticket in tickets:
+        # Not a field: read by TicketOut's `sla`.
         ticket.sla_view = views.get(ticket.pk)  # type: ignore[attr-defined]
 
 
@@ -96,7 +98,7 @@ def _detailed(request: HttpRequest, ref: int, *, changed: bool) -> Ticket:
     _with_sla([ticket])
     events = list(ticket.events.all())
     for event, text in zip(events, events_described(events, zone=UTC).values(), strict=True):
-        event.text = text  # type: ignore[attr-defined]
+        event.text = text  # type: ignore[attr-defined]  # not a field: read by EventOut
     return ticket
 
 
