@@ -50,6 +50,13 @@ def make_email(
     return msg.as_bytes(policy=email.policy.SMTP)
 
 
+def plain_text(message: EmailMessage) -> str:
+    """The text/plain body of an email; fails the test when it has none."""
+    body = message.get_body(("plain",))
+    assert body is not None, "no text/plain body"
+    return str(body.get_content())
+
+
 def mid(raw: bytes) -> str:
     """The Message-ID of a raw email, without angle brackets."""
     parsed = email.message_from_bytes(raw, policy=email.policy.default)

@@ -31,6 +31,7 @@ from caredesk.accounts.models import Agent, Team
 from caredesk.accounts.services import agent_create, api_token_create
 from caredesk.core.admin import RecordAdmin
 from caredesk.inbound.models import InboundMessage
+from caredesk.mailboxes.models import Mailbox
 from caredesk.notifications.models import Notification
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.services import ticket_assign, ticket_set_properties
@@ -217,7 +218,7 @@ def test_every_route_has_a_row(client: Client) -> None:
 
 
 @pytest.fixture
-def world(mailbox: Any) -> dict[str, Any]:
+def world(mailbox: Mailbox) -> dict[str, Any]:
     sue = agent_create(email="sue@example.com", name="Sue", role="supervisor")
     agents = {
         "admin": agent_create(email="root@example.com", name="Root", role="admin"),

@@ -11,6 +11,7 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.models import Ticket
 from tests.conftest import deliver, ticket_of
 
@@ -60,7 +61,7 @@ class Api:
         )
 
 
-def new_ticket(mailbox: Any, **email: Any) -> Ticket:
+def new_ticket(mailbox: Mailbox, **email: Any) -> Ticket:
     """Deliver an email (as intake would) and return the ticket it opened or joined."""
     row = deliver(raw_email(**email), mailbox)
     assert row.status == "processed", row.status_reason

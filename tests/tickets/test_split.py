@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
+from caredesk.accounts.models import Agent
 from caredesk.core.errors import InvalidRequest
+from caredesk.mailboxes.models import Mailbox
 from caredesk.sla.models import SlaTimer
 from caredesk.tickets.models import Message, MessageKind, Status, Ticket
 from caredesk.tickets.replies import ticket_reply
@@ -19,7 +19,7 @@ FIRST = "<first@example.net>"
 SECOND = "<second@example.net>"
 
 
-def conversation(mailbox: Any) -> tuple[Ticket, Message]:
+def conversation(mailbox: Mailbox) -> tuple[Ticket, Message]:
     """A ticket with two customer emails, the second about something else."""
     ticket = deliver_ticket(make_email(subject="Order 1234 is late", message_id=FIRST), mailbox)
     second = make_email(
@@ -33,7 +33,9 @@ def conversation(mailbox: Any) -> tuple[Ticket, Message]:
     return ticket, ticket.messages.get(message_id="second@example.net")
 
 
-def test_the_message_moves_to_a_new_ticket_with_events_on_both(mailbox: Any, agent: Any) -> None:
+def test_the_message_moves_to_a_new_ticket_with_events_on_both(
+    mailbox: Mailbox, agent: Agent
+) -> None:
     ticket, message = conversation(mailbox)
     new = ticket_split(message=message, actor=agent)
 
@@ -59,7 +61,7 @@ def test_the_message_moves_to_a_new_ticket_with_events_on_both(mailbox: Any, age
 
 
 def test_the_old_ticket_stops_owing_a_reply_for_the_message_that_left(
-    mailbox: Any, agent: Any
+    mailbox: Mailbox, agent: Agent
 ) -> None:
     ticket = deliver_ticket(make_email(subject="Order late", message_id=FIRST), mailbox)
     ticket_reply(ticket=ticket, author=agent, text="It ships today.")
@@ -75,13 +77,15 @@ def test_the_old_ticket_stops_owing_a_reply_for_the_message_that_left(
     assert SlaTimer.objects.get(ticket=new, kind="first_reply").state == "running"
 
 
-def test_the_old_ticket_still_owes_a_reply_for_its_other_messages(mailbox: Any, agent: Any) -> None:
+def test_the_old_ticket_still_owes_a_reply_for_its_other_messages(
+    mailbox: Mailbox, agent: Agent
+) -> None:
     ticket, message = conversation(mailbox)  # two customer emails, no reply yet
     ticket_split(message=message, actor=agent)
     assert SlaTimer.objects.get(ticket=ticket, kind="first_reply").state == "running"
 
 
-def test_attachments_go_with_the_message(mailbox: Any, agent: Any) -> None:
+def test_attachments_go_with_the_message(mailbox: Mailbox, agent: Agent) -> None:
     ticket = deliver_ticket(make_email(subject="Two things", message_id=FIRST), mailbox)
     from tests.api.support import raw_email
 
@@ -97,7 +101,7 @@ def test_attachments_go_with_the_message(mailbox: Any, agent: Any) -> None:
     assert attachment.file.read() == b"%PDF"
 
 
-def test_refused_splits_say_why(mailbox: Any, agent: Any) -> None:
+def test_refused_splits_say_why(mailbox: Mailbox, agent: Agent) -> None:
     ticket = deliver_ticket(make_email(message_id=FIRST), mailbox)
     only = ticket.messages.get(kind=MessageKind.CUSTOMER)
     with pytest.raises(InvalidRequest, match="only message from the customer"):
@@ -128,7 +132,9 @@ def test_split_subject_drops_prefixes_and_ticket_tags() -> None:
 # -- threading after a split ---------------------------------------------------------------
 
 
-def test_replies_to_the_split_message_thread_into_the_new_ticket(mailbox: Any, agent: Any) -> None:
+def test_replies_to_the_split_message_thread_into_the_new_ticket(
+    mailbox: Mailbox, agent: Agent
+) -> None:
     ticket, message = conversation(mailbox)
     new = ticket_split(message=message, actor=agent)
 
@@ -150,7 +156,7 @@ def test_replies_to_the_split_message_thread_into_the_new_ticket(mailbox: Any, a
     assert (row.status, row.ticket_id) == ("ignored", new.pk)
 
 
-def test_a_reply_from_the_new_ticket_threads_back_there(mailbox: Any, agent: Any) -> None:
+def test_a_reply_from_the_new_ticket_threads_back_there(mailbox: Mailbox, agent: Agent) -> None:
     _, message = conversation(mailbox)
     new = ticket_split(message=message, actor=agent)
     reply = ticket_reply(ticket=new, author=agent, text="Let us sort out your login.")
@@ -165,7 +171,7 @@ def test_a_reply_from_the_new_ticket_threads_back_there(mailbox: Any, agent: Any
     assert deliver(answer, mailbox).ticket_id == new.pk
 
 
-def test_split_tickets_stay_apart_after_a_merge_on_one_side(mailbox: Any, agent: Any) -> None:
+def test_split_tickets_stay_apart_after_a_merge_on_one_side(mailbox: Mailbox, agent: Agent) -> None:
     ticket, message = conversation(mailbox)
     new = ticket_split(message=message, actor=agent)
     target = deliver_ticket(make_email(subject="Also about order 1234"), mailbox)
@@ -180,7 +186,7 @@ def test_split_tickets_stay_apart_after_a_merge_on_one_side(mailbox: Any, agent:
 
 
 def test_parts_of_one_conversation_are_still_merged_when_nobody_split_them(
-    mailbox: Any,
+    mailbox: Mailbox,
 ) -> None:
     # A reply that arrives before the email it answers opens a ticket of its own ...
     early = make_email(subject="Re: Refund", in_reply_to=FIRST, references=[FIRST])

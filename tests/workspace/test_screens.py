@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
+from pytest_django.live_server_helper import LiveServer
 
 from caredesk.accounts.services import agent_create
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.services import ticket_add_note
 from tests.api.support import new_ticket
 from tests.sla.conftest import only_policy
@@ -42,7 +43,7 @@ def look(page: Page, name: str) -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_main_screens_fit_and_are_labelled(
-    page: Page, live_server: Any, mailbox: Any, width: str
+    page: Page, live_server: LiveServer, mailbox: Mailbox, width: str
 ) -> None:
     page.set_viewport_size(WIDTHS[width])
     ann = agent_create(email="ann@example.com", name="Ann Agent", role="agent", password="x" * 12)

@@ -12,6 +12,7 @@ from django.test import Client
 
 from caredesk.accounts.models import Agent, Team
 from caredesk.accounts.services import agent_create
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.services import ticket_set_properties
 from caredesk.workspace.models import Draft, TicketPresence
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk(mailbox: Any) -> dict[str, Any]:
+def desk(mailbox: Mailbox) -> dict[str, Any]:
     """Jane has a Billing ticket and a Technical one; Bill is in Billing, Tina in Technical."""
     sue = agent_create(email="sue@example.com", name="Sue", role="supervisor")
     bill = agent_create(email="bill@example.com", name="Bill", role="agent", team="Billing")
