@@ -3,13 +3,21 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from pytest_django import Settings
 
 from caredesk.outbound.transports import MemoryTransport
 from tests.mail import SmtpSink
+
+if TYPE_CHECKING:
+    from caredesk.accounts.models import Agent
+    from caredesk.inbound.models import InboundMessage
+    from caredesk.mailboxes.models import Mailbox
+    from caredesk.tickets.models import Ticket
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EML = FIXTURES / "eml"
@@ -62,14 +70,14 @@ def _clean_memory_transport() -> Iterator[None]:
 
 
 @pytest.fixture
-def mailbox(db: None):  # type: ignore[no-untyped-def]
+def mailbox(db: None) -> Mailbox:
     from caredesk.mailboxes.services import mailbox_create
 
     return mailbox_create(address="support@example.com", name="Example Support")
 
 
 @pytest.fixture
-def agent(db: None):  # type: ignore[no-untyped-def]
+def agent(db: None) -> Agent:
     from caredesk.accounts.services import agent_create
 
     return agent_create(
@@ -77,7 +85,14 @@ def agent(db: None):  # type: ignore[no-untyped-def]
     )
 
 
-def deliver(raw: bytes, mailbox, *, source: str = "smtp", envelope_to=None, envelope_from=""):  # type: ignore[no-untyped-def]
+def deliver(
+    raw: bytes,
+    mailbox: Mailbox,
+    *,
+    source: str = "smtp",
+    envelope_to: Sequence[str] | None = None,
+    envelope_from: str = "",
+) -> InboundMessage:
     """Store an email and process it here (as a worker would), returning the intake row."""
     from caredesk.inbound.models import InboundMessage
     from caredesk.inbound.process import inbound_process
@@ -95,6 +110,25 @@ def deliver(raw: bytes, mailbox, *, source: str = "smtp", envelope_to=None, enve
     return InboundMessage.objects.get(pk=row.pk)
 
 
+def deliver_ticket(
+    raw: bytes,
+    mailbox: Mailbox,
+    *,
+    source: str = "smtp",
+    envelope_to: Sequence[str] | None = None,
+    envelope_from: str = "",
+) -> Ticket:
+    """`deliver`, for an email that must open or join a ticket: that ticket."""
+    row = deliver(raw, mailbox, source=source, envelope_to=envelope_to, envelope_from=envelope_from)
+    return ticket_of(row)
+
+
+def ticket_of(row: InboundMessage) -> Ticket:
+    """The ticket an intake row opened or joined; fails the test when it has none."""
+    assert row.ticket is not None, f"no ticket: {row.status} ({row.status_reason})"
+    return row.ticket
+
+
 @pytest.fixture
 def sink() -> Iterator[SmtpSink]:
     """A real SMTP server standing in for the outgoing relay."""
@@ -105,7 +139,7 @@ def sink() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture
-def relay(sink: SmtpSink, settings):  # type: ignore[no-untyped-def]
+def relay(sink: SmtpSink, settings: Settings) -> SmtpSink:
     """Send outgoing mail through SmtpRelayTransport to the sink, over a real socket."""
     settings.CAREDESK_SMTP_RELAY = sink.url
     settings.CAREDESK_OUTBOUND_TRANSPORT = "caredesk.outbound.transports.SmtpRelayTransport"

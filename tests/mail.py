@@ -50,6 +50,13 @@ def make_email(
     return msg.as_bytes(policy=email.policy.SMTP)
 
 
+def plain_text(message: EmailMessage) -> str:
+    """The text/plain body of an email; fails the test when it has none."""
+    body = message.get_body(("plain",))
+    assert body is not None, "no text/plain body"
+    return str(body.get_content())
+
+
 def mid(raw: bytes) -> str:
     """The Message-ID of a raw email, without angle brackets."""
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
@@ -83,7 +90,7 @@ class SinkHandler:
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         with self.lock:
             self.received.append(
-                Received(str(envelope.mail_from), list(envelope.rcpt_tos), parsed, time.time())  # type: ignore[arg-type]
+                Received(str(envelope.mail_from), list(envelope.rcpt_tos), parsed, time.time())
             )
         return "250 Message accepted for delivery"
 

@@ -46,6 +46,7 @@ class AgentManager(BaseUserManager["Agent"]):
 class Agent(AbstractUser):
     """A person on the support team. Signs in with their email address."""
 
+    # The email address is the username: AbstractUser's name fields are removed.
     username = None  # type: ignore[assignment]
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
@@ -63,6 +64,7 @@ class Agent(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
 
+    # Agents are made from an email address, not a username: not a UserManager.
     objects: ClassVar[AgentManager] = AgentManager()  # type: ignore[assignment]
 
     def __str__(self) -> str:

@@ -13,8 +13,9 @@ from ninja import P, PathEx, Query, Router
 
 from caredesk.api.auth import principal_of_request
 from caredesk.api.pagination import paginate
-from caredesk.api.schemas import MAX_ID, ErrorOut, InboundFilter, InboundPage, ValidationErrorOut
+from caredesk.api.schemas import ErrorOut, InboundFilter, InboundPage, ValidationErrorOut
 from caredesk.inbound.selectors import inbound_get, inbound_list
+from caredesk.tickets.selectors import MAX_ID
 
 router = Router(tags=["inbound"])
 

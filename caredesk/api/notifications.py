@@ -9,10 +9,11 @@ from ninja import Field, P, PathEx, Query, Router, Schema
 
 from caredesk.accounts.models import Agent
 from caredesk.api.pagination import paginate
-from caredesk.api.schemas import MAX_ID, ErrorOut, PageFilter, ValidationErrorOut
+from caredesk.api.schemas import ErrorOut, PageFilter, ValidationErrorOut
 from caredesk.api.schemas_sla import NotificationOut
 from caredesk.notifications.selectors import notification_list
 from caredesk.notifications.services import notification_mark_read
+from caredesk.tickets.selectors import MAX_ID
 
 router = Router(tags=["notifications"])
 
@@ -31,6 +32,7 @@ class NotificationPage(Schema):
 
 
 def _agent(request: HttpRequest) -> Agent:
+    # django-ninja sets `auth` on the request to what the route's authentication returned.
     agent: Agent = request.auth  # type: ignore[attr-defined]
     return agent
 

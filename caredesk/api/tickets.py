@@ -22,7 +22,6 @@ from caredesk.accounts.selectors import agent_get, team_get
 from caredesk.api.auth import principal_of_request
 from caredesk.api.pagination import paginate
 from caredesk.api.schemas import (
-    MAX_ID,
     ErrorOut,
     MessageOut,
     NoteIn,
@@ -38,7 +37,13 @@ from caredesk.sla.selectors import sla_views
 from caredesk.tickets.history import events_described
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.replies import ticket_reply
-from caredesk.tickets.selectors import message_get, ticket_get, ticket_get_detailed, ticket_list
+from caredesk.tickets.selectors import (
+    MAX_ID,
+    message_get,
+    ticket_get,
+    ticket_get_detailed,
+    ticket_list,
+)
 from caredesk.tickets.services import (
     ticket_add_note,
     ticket_assign,
@@ -54,6 +59,7 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Vali
 
 
 def _agent(request: HttpRequest) -> Agent:
+    # django-ninja sets `auth` on the request to what the route's authentication returned.
     agent: Agent = request.auth  # type: ignore[attr-defined]
     return agent
 
@@ -80,6 +86,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilter]) -> dict[str
 def _with_sla(tickets: list[Ticket]) -> None:
     views = sla_views(tickets=tickets)
     for ticket in tickets:
+        # Not a field: read by TicketOut's `sla`.
         ticket.sla_view = views.get(ticket.pk)  # type: ignore[attr-defined]
 
 
@@ -91,7 +98,7 @@ def _detailed(request: HttpRequest, ref: int, *, changed: bool) -> Ticket:
     _with_sla([ticket])
     events = list(ticket.events.all())
     for event, text in zip(events, events_described(events, zone=UTC).values(), strict=True):
-        event.text = text  # type: ignore[attr-defined]
+        event.text = text  # type: ignore[attr-defined]  # not a field: read by EventOut
     return ticket
 
 

@@ -133,7 +133,8 @@ def unflow(text: str, delsp: bool) -> str:
 
 def message_bytes(msg: Message) -> bytes:
     buffer = io.BytesIO()
-    # Regenerating a malformed message can fail part-way; keep what was written.
+    # Regenerating a malformed message can fail part-way; keep what was written. The stubs tie
+    # the generator to POLICY's message class; a parsed Message flattens just the same.
     with contextlib.suppress(Exception):
         BytesGenerator(buffer, mangle_from_=False, policy=POLICY).flatten(msg)  # type: ignore[arg-type]
     return buffer.getvalue()

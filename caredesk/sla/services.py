@@ -136,6 +136,7 @@ class SlaPlan:
         which the caller records on the tickets (after its own, so a ticket's log reads
         "opened" before "SLA target started")."""
         events = self.changes.write()
+        # SlaTicket describes Ticket rows, which the SLA engine may not import.
         rows_update(self.tickets, TICKET_SLA_FIELDS)  # type: ignore[arg-type]
         return events
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
+from caredesk.core.jobs import db_periodic_task
 from caredesk.tickets import sla_sweep
 
 

@@ -17,10 +17,11 @@ from caredesk.access import drafts_visible, principal_of
 from caredesk.accounts.models import Agent
 from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest
+from caredesk.core.text import clean_text
 from caredesk.tickets.attachments import Upload
 from caredesk.tickets.models import Message, Status, Ticket
 from caredesk.tickets.replies import ticket_reply
-from caredesk.tickets.services import clean_text, ticket_add_note
+from caredesk.tickets.services import ticket_add_note
 from caredesk.workspace.models import Draft
 from caredesk.workspace.presence import news_since
 

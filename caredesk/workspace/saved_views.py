@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from caredesk.access import Action, principal_of, saved_view_check, saved_views_visible
 from caredesk.accounts.models import Agent
 from caredesk.core.errors import InvalidRequest, NotFound
-from caredesk.tickets.services import clean_text
+from caredesk.core.text import clean_text
 from caredesk.workspace.filters import InboxFilters, filters_parse
 from caredesk.workspace.inbox import InboxView, inbox_view
 from caredesk.workspace.models import SavedView

@@ -11,6 +11,7 @@ from django.test import Client
 from caredesk.accounts.models import Agent
 from caredesk.accounts.services import agent_create
 from caredesk.inbound.models import InboundMessage
+from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.models import OutboundEmail
 from caredesk.tickets.models import Message, Ticket, TicketEvent
 from tests.api.support import new_ticket
@@ -42,7 +43,7 @@ def test_only_admins_use_the_admin_whatever_is_staff_says(client: Client) -> Non
     assert signed_in.status_code == 302 and client.get("/admin/").status_code == 200
 
 
-def test_view_on_site_links_say_nothing_to_others(client: Client, mailbox: Any) -> None:
+def test_view_on_site_links_say_nothing_to_others(client: Client, mailbox: Mailbox) -> None:
     ticket = new_ticket(mailbox)
     client.force_login(agent_create(email="ann@example.com", name="Ann", role="agent"))
     response = client.get(f"/admin/r/1/{ticket.pk}/")
@@ -59,7 +60,9 @@ RECORDS = [
 
 
 @pytest.mark.parametrize(("path", "model"), RECORDS)
-def test_records_are_read_only(admin_client: Client, mailbox: Any, path: str, model: Any) -> None:
+def test_records_are_read_only(
+    admin_client: Client, mailbox: Mailbox, path: str, model: Any
+) -> None:
     new_ticket(mailbox)  # a ticket, its messages and events, the acknowledgement, the intake row
     row = model.objects.order_by("pk").first()
     assert row is not None
@@ -77,7 +80,7 @@ def test_records_are_read_only(admin_client: Client, mailbox: Any, path: str, mo
 
 
 def test_the_raw_email_stays_out_of_the_intake_rows_page(
-    admin_client: Client, mailbox: Any
+    admin_client: Client, mailbox: Mailbox
 ) -> None:
     ticket = new_ticket(mailbox, body="My card number is 4111 1111 1111 1111.\n")
     row = InboundMessage.objects.get(ticket=ticket)
@@ -86,7 +89,7 @@ def test_the_raw_email_stays_out_of_the_intake_rows_page(
     assert row.envelope_from in page or row.message_id in page
 
 
-def test_record_lists_search_and_filter(admin_client: Client, mailbox: Any) -> None:
+def test_record_lists_search_and_filter(admin_client: Client, mailbox: Mailbox) -> None:
     found = new_ticket(mailbox, subject="Parcel lost")
     new_ticket(mailbox, sender="bob@example.org", subject="Invoice")
     page = admin_client.get("/admin/tickets/ticket/", {"q": "parcel"})

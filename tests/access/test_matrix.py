@@ -31,12 +31,13 @@ from caredesk.accounts.models import Agent, Team
 from caredesk.accounts.services import agent_create, api_token_create
 from caredesk.core.admin import RecordAdmin
 from caredesk.inbound.models import InboundMessage
+from caredesk.mailboxes.models import Mailbox
 from caredesk.notifications.models import Notification
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.services import ticket_assign, ticket_set_properties
 from caredesk.workspace.models import SavedView
 from tests.api.support import new_ticket, raw_email
-from tests.conftest import deliver
+from tests.conftest import deliver, ticket_of
 from tests.workspace.test_conversation import html_email
 
 PRINCIPALS = ("admin", "supervisor", "in_team", "other_team", "assigned", "customer", "anonymous")
@@ -217,7 +218,7 @@ def test_every_route_has_a_row(client: Client) -> None:
 
 
 @pytest.fixture
-def world(mailbox: Any) -> dict[str, Any]:
+def world(mailbox: Mailbox) -> dict[str, Any]:
     sue = agent_create(email="sue@example.com", name="Sue", role="supervisor")
     agents = {
         "admin": agent_create(email="root@example.com", name="Root", role="admin"),
@@ -232,7 +233,7 @@ def world(mailbox: Any) -> dict[str, Any]:
     }
     technical = Team.objects.get(name="Technical")
     first = deliver(html_email(remote="https://tracker.example/p.gif"), mailbox)
-    ticket = Ticket.objects.get(pk=first.ticket_id)
+    ticket = ticket_of(first)
     opening = ticket.messages.get(kind="customer")
     reply = raw_email(sender="Jane Doe <jane@example.net>", in_reply_to=opening.message_id)
     assert deliver(reply, mailbox).ticket_id == ticket.pk
@@ -252,7 +253,7 @@ def world(mailbox: Any) -> dict[str, Any]:
         "technical": technical.pk,
         "html_message": opening.pk,
         "attachment": opening.attachments.get().pk,
-        "second_message": ticket.messages.filter(kind="customer").order_by("pk").last().pk,
+        "second_message": ticket.messages.filter(kind="customer").latest("pk").pk,
         "shared_view": shared.pk,
         "notification": note.pk,
         "intake": first.pk,
@@ -296,14 +297,14 @@ def _request(
         headers: dict[str, str] = {}
         agent = world["agents"].get(principal)
         if agent is not None and path.startswith("/api/"):
-            headers["HTTP_AUTHORIZATION"] = f"Bearer {world['tokens'][principal]}"
+            headers["Authorization"] = f"Bearer {world['tokens'][principal]}"
         elif agent is not None:
             client.force_login(agent)
         if method == "GET":
-            response = client.get(path, data, **headers)
+            response = client.get(path, data, headers=headers)
         elif path.startswith("/api/"):
             body = json.dumps(data)
-            response = client.post(path, body, content_type="application/json", **headers)
+            response = client.post(path, body, content_type="application/json", headers=headers)
         else:
             response = client.post(path, data)
         outcome = _outcome(response)

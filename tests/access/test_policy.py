@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import ast
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 from caredesk.access import (
     ANONYMOUS,
@@ -347,12 +349,16 @@ def test_owned_rows_and_intake_queries_match_the_rules(world: dict[str, Any]) ->
         SavedView.objects.create(owner=agent, name="mine", filters="view=open")
     SavedView.objects.create(owner=world["people"]["supervisor"], name="all", shared=True)
     InboundMessage.objects.create(mailbox=world["mailbox"], source="smtp", raw=b"x", size=1)
+    # Each rule takes its own kind of row; the loop hands it rows of that kind only.
+    Row = Draft | Notification | SavedView
+    rules: list[tuple[type[Row], Callable[[Principal], Q], Callable[[Any, Any, Action], bool]]]
+    rules = [
+        (Draft, drafts_visible, draft_permits),
+        (Notification, notifications_visible, notification_permits),
+        (SavedView, saved_views_visible, saved_view_permits),
+    ]
     for principal in world["principals"]:
-        for model, query, permits in (
-            (Draft, drafts_visible, draft_permits),
-            (Notification, notifications_visible, notification_permits),
-            (SavedView, saved_views_visible, saved_view_permits),
-        ):
+        for model, query, permits in rules:
             assert set(model.objects.filter(query(principal))) == {
                 row for row in model.objects.all() if permits(principal, row, Action.VIEW)
             }, (model, principal)

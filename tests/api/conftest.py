@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
+from caredesk.accounts.models import Agent
 from caredesk.accounts.services import agent_create, api_token_create
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.models import Ticket
 from tests.api.support import Api, new_ticket
 
 
 @pytest.fixture
-def token(agent: Any) -> str:
+def token(agent: Agent) -> str:
     return api_token_create(agent=agent)
 
 
@@ -38,5 +38,5 @@ def anonymous(client: Client) -> Api:
 
 
 @pytest.fixture
-def ticket(mailbox: Any) -> Ticket:
+def ticket(mailbox: Mailbox) -> Ticket:
     return new_ticket(mailbox)

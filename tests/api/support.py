@@ -11,8 +11,9 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.models import Ticket
-from tests.conftest import deliver
+from tests.conftest import deliver, ticket_of
 
 _seconds = itertools.count(1)
 
@@ -48,20 +49,20 @@ class Api:
 
     def __init__(self, client: Client, token: str | None) -> None:
         self.client = client
-        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def get(self, path: str, **params: Any) -> Any:
-        return self.client.get(f"/api/v1{path}", params, **self.headers)
+        return self.client.get(f"/api/v1{path}", params, headers=self.headers)
 
     def post(self, path: str, body: Any) -> Any:
         data = body if isinstance(body, str | bytes) else json.dumps(body)
         return self.client.post(
-            f"/api/v1{path}", data, content_type="application/json", **self.headers
+            f"/api/v1{path}", data, content_type="application/json", headers=self.headers
         )
 
 
-def new_ticket(mailbox: Any, **email: Any) -> Ticket:
+def new_ticket(mailbox: Mailbox, **email: Any) -> Ticket:
     """Deliver an email (as intake would) and return the ticket it opened or joined."""
     row = deliver(raw_email(**email), mailbox)
     assert row.status == "processed", row.status_reason
-    return Ticket.objects.get(pk=row.ticket_id)
+    return ticket_of(row)

@@ -17,6 +17,7 @@ from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from pytest_django import Settings
 
 from caredesk.config.wsgi import application
 from caredesk.inbound.models import InboundMessage
@@ -26,7 +27,7 @@ EXAMPLES = int(os.environ.get("CAREDESK_FUZZ_EXAMPLES", "60"))
 
 
 @pytest.fixture
-def in_test_transaction(db: None, settings: Any) -> Iterator[None]:
+def in_test_transaction(db: None, settings: Settings) -> Iterator[None]:
     """Serve requests inside the test's transaction, as django.test.Client does: a finished
     request would otherwise close the connection and lose the transaction."""
     signals.request_started.disconnect(close_old_connections)

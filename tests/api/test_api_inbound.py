@@ -3,12 +3,12 @@ admins only."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
+from django.test import Client
 
 from caredesk.accounts.services import agent_create, api_token_create
 from caredesk.inbound.models import InboundMessage, IntakeStatus
+from caredesk.mailboxes.models import Mailbox
 from tests.api.support import Api, raw_email
 from tests.conftest import deliver
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_list_describes_each_row_newest_first_without_raw_bytes(
-    admin_api: Api, mailbox: Any
+    admin_api: Api, mailbox: Mailbox
 ) -> None:
     first = deliver(raw_email(), mailbox, envelope_from="jane@example.net")
     second = deliver(raw_email(sender="bob@example.org"), mailbox, source="pipe")
@@ -48,7 +48,7 @@ def test_list_describes_each_row_newest_first_without_raw_bytes(
     assert b"has not arrived" not in response.content
 
 
-def test_list_filters_by_status_and_pages(admin_api: Api, mailbox: Any) -> None:
+def test_list_filters_by_status_and_pages(admin_api: Api, mailbox: Mailbox) -> None:
     processed = [deliver(raw_email(sender=f"p{i}@example.org"), mailbox) for i in range(3)]
     quarantined = deliver(b"From: \r\n\r\nno sender at all", mailbox)
     assert quarantined.status == IntakeStatus.QUARANTINED
@@ -69,7 +69,7 @@ def test_list_refuses_an_unknown_status(admin_api: Api) -> None:
     assert response.json()["errors"][0]["loc"] == ["query", "status"]
 
 
-def test_raw_is_the_email_exactly_as_received(admin_api: Api, mailbox: Any) -> None:
+def test_raw_is_the_email_exactly_as_received(admin_api: Api, mailbox: Mailbox) -> None:
     raw = b"From: \r\nSubject: broken\r\n\r\n\xff\xfe bytes that are not UTF-8\r\n"
     row = deliver(raw, mailbox)
 
@@ -97,7 +97,7 @@ def test_raw_refuses_ids_that_cannot_exist(admin_api: Api, intake_id: str) -> No
 
 @pytest.mark.parametrize("role", ["agent", "supervisor"])
 def test_only_admins_read_the_intake_log_others_get_what_a_missing_row_gets(
-    client: Any, admin_api: Api, mailbox: Any, role: str
+    client: Client, admin_api: Api, mailbox: Mailbox, role: str
 ) -> None:
     row = deliver(raw_email(), mailbox)
     other = agent_create(email=f"{role}@example.com", name=role.title(), role=role)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-from caredesk.accounts.models import Team
+from caredesk.accounts.models import Agent, Team
 from caredesk.accounts.services import agent_create
 from caredesk.core import clock
+from caredesk.mailboxes.models import Mailbox
 from caredesk.notifications.models import Notification
 from caredesk.sla.models import SlaPolicy
 from caredesk.tickets.models import Ticket
@@ -36,7 +36,7 @@ def test_priority_override_needs_a_reason_and_keeps_it(api: Api, ticket: Ticket)
     assert event["text"] == "Ann Agent set the priority to urgent (was normal): payroll blocked"
 
 
-def test_properties_change_only_what_is_sent(api: Api, ticket: Ticket, agent: Any) -> None:
+def test_properties_change_only_what_is_sent(api: Api, ticket: Ticket, agent: Agent) -> None:
     agent.teams.add(Team.objects.create(name="Billing"))  # so the ticket stays in sight
     body = api.post(
         f"/tickets/{ticket.pk}/properties",
@@ -56,7 +56,7 @@ def test_properties_change_only_what_is_sent(api: Api, ticket: Ticket, agent: An
     assert unknown.status_code == 404
 
 
-def test_assignment_by_email(api: Api, ticket: Ticket, agent: Any) -> None:
+def test_assignment_by_email(api: Api, ticket: Ticket, agent: Agent) -> None:
     assert (
         api.post(f"/tickets/{ticket.pk}/assignee", {"agent": "ANN@example.com"}).json()["assignee"]
         == "ann@example.com"
@@ -66,7 +66,7 @@ def test_assignment_by_email(api: Api, ticket: Ticket, agent: Any) -> None:
     assert missing.status_code == 404
 
 
-def test_sort_by_due_puts_what_is_due_first(api: Api, mailbox: Any) -> None:
+def test_sort_by_due_puts_what_is_due_first(api: Api, mailbox: Mailbox) -> None:
     SlaPolicy.objects.create(
         name="Urgent", position=1, match_priorities=["urgent"], first_reply_minutes=30
     )
@@ -81,7 +81,7 @@ def test_sort_by_due_puts_what_is_due_first(api: Api, mailbox: Any) -> None:
     assert api.get("/tickets", sort="soonest").status_code == 422
 
 
-def test_sort_by_due_is_the_inboxs_attention_order(api: Api, mailbox: Any) -> None:
+def test_sort_by_due_is_the_inboxs_attention_order(api: Api, mailbox: Mailbox) -> None:
     """Priority first, then the earliest due time (none last), then the longest waiting: the
     order of the workspace's inbox."""
     now = clock.now()
@@ -105,7 +105,7 @@ def test_sort_by_due_is_the_inboxs_attention_order(api: Api, mailbox: Any) -> No
     assert [t.pk for t in inbox.rows] == expected
 
 
-def test_notifications_are_the_agents_own(api: Api, ticket: Ticket, agent: Any) -> None:
+def test_notifications_are_the_agents_own(api: Api, ticket: Ticket, agent: Agent) -> None:
     from caredesk.accounts.services import agent_create
 
     other = agent_create(email="bo@example.com", name="Bo", role="agent", password="x" * 12)
@@ -121,7 +121,7 @@ def test_notifications_are_the_agents_own(api: Api, ticket: Ticket, agent: Any) 
     assert api.get("/notifications", unread=True).json()["count"] == 0
 
 
-def test_remaining_time_counts_down(api: Api, mailbox: Any) -> None:
+def test_remaining_time_counts_down(api: Api, mailbox: Mailbox) -> None:
     with clock.frozen_at(clock.now().replace(year=2026, month=11, day=24, hour=9, minute=0)):
         ticket = new_ticket(mailbox)
         before = api.get(f"/tickets/{ticket.pk}").json()["sla"]["remaining_seconds"]

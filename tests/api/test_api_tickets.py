@@ -6,10 +6,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
-from caredesk.accounts.models import Team
+from caredesk.accounts.models import Agent, Team
 from caredesk.accounts.services import agent_create, api_token_create
 from caredesk.customers.models import CustomerAddress
+from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.models import DeliveryStatus, OutboundEmail
 from caredesk.outbound.transports import MemoryTransport
 from caredesk.tickets.models import Message, MessageKind, Ticket
@@ -47,12 +50,12 @@ def test_every_endpoint_needs_a_token(anonymous: Api, method: str, path: str) ->
     assert response.json() == {"detail": "Unauthorized"}
 
 
-def test_a_wrong_token_is_refused(client: Any, ticket: Ticket) -> None:
+def test_a_wrong_token_is_refused(client: Client, ticket: Ticket) -> None:
     response = Api(client, "cd_not-a-real-token").get("/tickets")
     assert response.status_code == 401
 
 
-def test_a_deactivated_agents_token_stops_working(api: Api, agent: Any) -> None:
+def test_a_deactivated_agents_token_stops_working(api: Api, agent: Agent) -> None:
     assert api.get("/tickets").status_code == 200
     agent.is_active = False
     agent.save(update_fields=["is_active"])
@@ -62,7 +65,7 @@ def test_a_deactivated_agents_token_stops_working(api: Api, agent: Any) -> None:
 # --- list ---------------------------------------------------------------------------------
 
 
-def test_list_shows_tickets_newest_activity_first(api: Api, mailbox: Any) -> None:
+def test_list_shows_tickets_newest_activity_first(api: Api, mailbox: Mailbox) -> None:
     older = new_ticket(mailbox, sender="Bob <bob@example.org>", subject="Refund")
     newer = new_ticket(mailbox, sender="Jane Doe <jane@example.net>", subject="Login")
     _age(older, 10)
@@ -100,7 +103,7 @@ def test_list_shows_tickets_newest_activity_first(api: Api, mailbox: Any) -> Non
     assert 0 < first["sla"]["remaining_seconds"] <= 8 * 3600
 
 
-def test_list_filters_by_status(api: Api, mailbox: Any, agent: Any) -> None:
+def test_list_filters_by_status(api: Api, mailbox: Mailbox, agent: Agent) -> None:
     open_one = new_ticket(mailbox, sender="a@example.org")
     new_one = new_ticket(mailbox, sender="b@example.org")
     api.post(f"/tickets/{open_one.pk}/status", {"status": "open"})
@@ -128,7 +131,7 @@ def test_list_refuses_an_unknown_status_and_says_which_are_known(api: Api) -> No
     assert "'pending'" in body["errors"][0]["msg"]
 
 
-def test_list_filters_by_any_address_of_the_customer(api: Api, mailbox: Any) -> None:
+def test_list_filters_by_any_address_of_the_customer(api: Api, mailbox: Mailbox) -> None:
     jane_work = new_ticket(mailbox, sender="Jane <jane@work.example>")
     jane_home = new_ticket(mailbox, sender="Jane <jane@home.example>")
     bob = new_ticket(mailbox, sender="bob@example.org")
@@ -146,7 +149,7 @@ def test_list_filters_by_any_address_of_the_customer(api: Api, mailbox: Any) -> 
     assert api.get("/tickets", customer="nobody@example.org").json()["count"] == 0
 
 
-def test_list_pages_with_a_total_count(api: Api, mailbox: Any) -> None:
+def test_list_pages_with_a_total_count(api: Api, mailbox: Mailbox) -> None:
     tickets = [new_ticket(mailbox, sender=f"c{i}@example.org") for i in range(5)]
     for minutes, ticket in enumerate(reversed(tickets)):
         _age(ticket, minutes)
@@ -176,7 +179,7 @@ def test_list_refuses_bad_paging(api: Api, params: dict[str, Any]) -> None:
 
 
 def test_list_costs_the_same_queries_for_many_tickets(
-    api: Api, mailbox: Any, django_assert_max_num_queries: Any
+    api: Api, mailbox: Mailbox, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     for i in range(12):
         new_ticket(mailbox, sender=f"many{i}@example.org")
@@ -192,7 +195,7 @@ def test_list_costs_the_same_queries_for_many_tickets(
 
 
 def test_detail_shows_the_conversation_with_attachments_delivery_and_events(
-    api: Api, mailbox: Any
+    api: Api, mailbox: Mailbox
 ) -> None:
     # Nothing commits inside the test, so the acknowledgement stays queued.
     ticket = new_ticket(
@@ -239,7 +242,7 @@ def test_detail_shows_the_conversation_with_attachments_delivery_and_events(
 
 
 def test_detail_of_a_merged_ticket_points_at_the_one_it_joined(
-    api: Api, mailbox: Any, agent: Any
+    api: Api, mailbox: Mailbox, agent: Agent
 ) -> None:
     source = new_ticket(mailbox, sender="a@example.org")
     target = new_ticket(mailbox, sender="b@example.org")
@@ -264,7 +267,7 @@ def test_detail_of_a_merged_ticket_points_at_the_one_it_joined(
 
 
 def test_detail_reads_a_fixed_number_of_queries(
-    api: Api, mailbox: Any, agent: Any, django_assert_max_num_queries: Any
+    api: Api, mailbox: Mailbox, agent: Agent, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     ticket = new_ticket(mailbox)
     for i in range(5):
@@ -293,7 +296,7 @@ def test_a_reference_that_cannot_exist_is_refused(api: Api, ref: str) -> None:
 
 
 def test_reply_is_queued_until_the_transaction_commits(
-    api: Api, ticket: Ticket, django_capture_on_commit_callbacks: Any
+    api: Api, ticket: Ticket, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = api.post(
@@ -326,7 +329,7 @@ def test_reply_is_queued_until_the_transaction_commits(
 
 
 def test_reply_is_delivered_after_commit(
-    api: Api, ticket: Ticket, django_capture_on_commit_callbacks: Any
+    api: Api, ticket: Ticket, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(
@@ -412,7 +415,7 @@ def test_reply_to_unknown_ticket_is_404(api: Api) -> None:
 
 
 def test_note_is_recorded_and_never_emailed(
-    api: Api, ticket: Ticket, django_capture_on_commit_callbacks: Any
+    api: Api, ticket: Ticket, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     outbox_before = OutboundEmail.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
@@ -484,7 +487,7 @@ WRITES = [
 
 
 def test_an_agent_gets_404_for_another_teams_ticket_on_every_endpoint(
-    client: Any, mailbox: Any
+    client: Client, mailbox: Mailbox
 ) -> None:
     """The workspace answered 404 for another team's ticket while the API showed and changed
     it; both now ask caredesk.access."""
@@ -513,6 +516,7 @@ def test_an_agent_gets_404_for_another_teams_ticket_on_every_endpoint(
         assert refused.json() == {"detail": f"there is no ticket #{technical.pk}"}, path
 
     technical.refresh_from_db()
+    assert technical.team is not None
     assert (technical.status, technical.priority, technical.team.name) == (
         "new",
         "normal",
@@ -522,7 +526,9 @@ def test_an_agent_gets_404_for_another_teams_ticket_on_every_endpoint(
     assert not technical.messages.filter(kind__in=["reply", "note"]).exists()
 
 
-def test_members_assignees_and_supervisors_reach_a_teams_ticket(client: Any, mailbox: Any) -> None:
+def test_members_assignees_and_supervisors_reach_a_teams_ticket(
+    client: Client, mailbox: Mailbox
+) -> None:
     sue = agent_create(email="sue@example.com", name="Sue", role="supervisor")
     tina = agent_create(email="tina@example.com", name="Tina", role="agent", team="Technical")
     olga = agent_create(email="olga@example.com", name="Olga", role="agent", team="Billing")

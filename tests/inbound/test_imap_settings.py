@@ -7,15 +7,16 @@ import sys
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from caredesk.core.errors import InvalidRequest
 from caredesk.mailboxes.imap import imap_account_set
-from caredesk.mailboxes.models import ImapAccount
+from caredesk.mailboxes.models import ImapAccount, Mailbox
 
 SECRET = "app-password-7f3a9c"
 
 
-def settings_for(mailbox: Any, **changes: Any) -> ImapAccount:
+def settings_for(mailbox: Mailbox, **changes: Any) -> ImapAccount:
     base: dict[str, Any] = {
         "host": "imap.example.com",
         "port": 993,
@@ -38,13 +39,13 @@ def settings_for(mailbox: Any, **changes: Any) -> ImapAccount:
         ({"host": ""}, "needs a host"),
     ],
 )
-def test_settings_that_cannot_work_are_refused(mailbox: Any, changes: Any, says: str) -> None:
+def test_settings_that_cannot_work_are_refused(mailbox: Mailbox, changes: Any, says: str) -> None:
     with pytest.raises(InvalidRequest, match=says):
         settings_for(mailbox, **changes)
     assert not ImapAccount.objects.exists()
 
 
-def test_plain_is_fine_on_loopback_and_xoauth2_with_a_provider(mailbox: Any) -> None:
+def test_plain_is_fine_on_loopback_and_xoauth2_with_a_provider(mailbox: Mailbox) -> None:
     account = settings_for(mailbox, host="127.0.0.1", security="plain", port=143)
     assert account.security == "plain"
     account = settings_for(
@@ -53,7 +54,7 @@ def test_plain_is_fine_on_loopback_and_xoauth2_with_a_provider(mailbox: Any) -> 
     assert account.auth == "xoauth2"
 
 
-def test_pointing_at_another_folder_starts_afresh(mailbox: Any) -> None:
+def test_pointing_at_another_folder_starts_afresh(mailbox: Mailbox) -> None:
     account = settings_for(mailbox)
     ImapAccount.objects.filter(pk=account.pk).update(uidvalidity=7, last_uid=40, first_uid=2)
     same = settings_for(mailbox, after_fetch="keep")
@@ -62,7 +63,7 @@ def test_pointing_at_another_folder_starts_afresh(mailbox: Any) -> None:
     assert (moved.uidvalidity, moved.last_uid, moved.first_uid) == (None, 0, 0)
 
 
-def test_the_secret_is_never_shown_back(mailbox: Any) -> None:
+def test_the_secret_is_never_shown_back(mailbox: Mailbox) -> None:
     account = settings_for(mailbox)
     assert SECRET not in account.secret_hint
     assert account.secret_hint.endswith("9c (19 characters)")
@@ -70,7 +71,7 @@ def test_the_secret_is_never_shown_back(mailbox: Any) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_cli_sets_and_shows_an_account_without_its_secret(
-    mailbox: Any, cli_env: dict[str, str]
+    mailbox: Mailbox, cli_env: dict[str, str]
 ) -> None:
     env = {**cli_env, "SUPPORT_IMAP_PASSWORD": SECRET}
     caredesk = [sys.executable, "-m", "caredesk.cli", "imap"]
@@ -116,7 +117,7 @@ def test_cli_sets_and_shows_an_account_without_its_secret(
     assert unknown.returncode == 64 and "there is no mailbox" in unknown.stderr
 
 
-def test_admin_keeps_the_secret_write_only(admin_client: Any, mailbox: Any) -> None:
+def test_admin_keeps_the_secret_write_only(admin_client: Client, mailbox: Mailbox) -> None:
     account = settings_for(mailbox)
     page = admin_client.get(f"/admin/mailboxes/imapaccount/{account.pk}/change/")
     assert page.status_code == 200
@@ -144,7 +145,7 @@ def test_admin_keeps_the_secret_write_only(admin_client: Any, mailbox: Any) -> N
     assert refused.status_code == 200 and "to this machine only" in refused.content.decode()
 
 
-def test_metrics_show_each_mailboxs_fetching(client: Any, mailbox: Any) -> None:
+def test_metrics_show_each_mailboxs_fetching(client: Client, mailbox: Mailbox) -> None:
     account = settings_for(mailbox)
     ImapAccount.objects.filter(pk=account.pk).update(fetched_count=12)
     body = client.get("/metrics").content.decode()

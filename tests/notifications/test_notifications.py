@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
+from caredesk.accounts.models import Agent
 from caredesk.accounts.services import agent_create
 from caredesk.core import clock
 from caredesk.core.errors import NotFound
@@ -16,7 +15,7 @@ from caredesk.notifications.services import notification_mark_read
 pytestmark = pytest.mark.django_db
 
 
-def test_an_agent_lists_their_own_newest_first(agent: Any) -> None:
+def test_an_agent_lists_their_own_newest_first(agent: Agent) -> None:
     other = agent_create(email="bo@example.com", name="Bo", role="agent")
     first = Notification.objects.create(agent=agent, kind="sla_warning", text="first")
     Notification.objects.create(agent=other, kind="sla_warning", text="not yours")
@@ -25,7 +24,7 @@ def test_an_agent_lists_their_own_newest_first(agent: Any) -> None:
     assert list(notification_list(agent=agent)) == [second, first]
 
 
-def test_marking_read_keeps_the_first_time_and_hides_it_from_unread(agent: Any) -> None:
+def test_marking_read_keeps_the_first_time_and_hides_it_from_unread(agent: Agent) -> None:
     note = Notification.objects.create(agent=agent, kind="sla_breached", text="late")
     at = clock.now()
     with clock.frozen_at(at):
@@ -37,7 +36,7 @@ def test_marking_read_keeps_the_first_time_and_hides_it_from_unread(agent: Any) 
     assert list(notification_list(agent=agent)) == [note]
 
 
-def test_another_agents_notification_is_not_found(agent: Any) -> None:
+def test_another_agents_notification_is_not_found(agent: Agent) -> None:
     other = agent_create(email="bo@example.com", name="Bo", role="agent")
     theirs = Notification.objects.create(agent=other, kind="sla_warning", text="theirs")
     with pytest.raises(NotFound):

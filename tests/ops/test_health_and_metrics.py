@@ -1,20 +1,22 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
+from caredesk.mailboxes.models import Mailbox
 from tests.conftest import deliver
 from tests.mail import make_email
 
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_ok(client):
+def test_healthz_reports_ok(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
 
 
-def test_metrics_count_the_pipeline_from_the_database(client, mailbox):
+def test_metrics_count_the_pipeline_from_the_database(client: Client, mailbox: Mailbox) -> None:
     deliver(make_email(), mailbox)
     deliver(make_email(), mailbox)  # a second email, also processed
     deliver(b"Subject: nobody\r\n\r\nx", mailbox)  # quarantined: no sender

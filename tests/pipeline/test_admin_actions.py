@@ -7,13 +7,18 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
+from caredesk.accounts.models import Agent
 from caredesk.inbound.models import InboundMessage, IntakeStatus
 from caredesk.inbound.receive import inbound_receive
+from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.models import DeliveryStatus, OutboundEmail
 from caredesk.outbound.services import outbound_deliver, outbound_retry
 from caredesk.tickets.models import Ticket, TicketEvent
 from tests.api.support import new_ticket, raw_email
+from tests.conftest import ticket_of
+from tests.mail import SmtpSink
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +28,9 @@ def _act(client: Client, path: str, action: str, ids: list[int]) -> Any:
     return client.post(f"/admin/{path}/", form, follow=True)
 
 
-def test_reprocess_runs_stored_emails_through_intake(admin_client: Client, mailbox: Any) -> None:
+def test_reprocess_runs_stored_emails_through_intake(
+    admin_client: Client, mailbox: Mailbox
+) -> None:
     # Stored, but never processed (the worker was down).
     waiting = inbound_receive(
         raw=raw_email(subject="Stuck in intake"),
@@ -41,7 +48,7 @@ def test_reprocess_runs_stored_emails_through_intake(admin_client: Client, mailb
     assert "Reprocessed 1: 1 processed." in page.content.decode()
     row = InboundMessage.objects.get(pk=waiting.pk)
     assert row.status == IntakeStatus.PROCESSED
-    assert Ticket.objects.get(pk=row.ticket_id).subject == "Stuck in intake"
+    assert ticket_of(row).subject == "Stuck in intake"
 
     again = _act(admin_client, "inbound/inboundmessage", "reprocess", [waiting.pk])
     assert "1 ignored" in again.content.decode()  # a duplicate now: safe to run again
@@ -50,9 +57,9 @@ def test_reprocess_runs_stored_emails_through_intake(admin_client: Client, mailb
 
 def test_retry_delivery_queues_failed_emails_again_and_sends_them(
     admin_client: Client,
-    mailbox: Any,
-    relay: Any,
-    django_capture_on_commit_callbacks: Any,
+    mailbox: Mailbox,
+    relay: SmtpSink,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     relay.handler.refuse["jane@example.net"] = "550 5.1.1 No such user"
     ticket = new_ticket(mailbox)
@@ -85,7 +92,7 @@ def test_retry_delivery_queues_failed_emails_again_and_sends_them(
     assert not TicketEvent.objects.filter(kind="delivery_retried", ticket=sent).exists()
 
 
-def test_retry_leaves_emails_that_did_not_fail_alone(mailbox: Any, agent: Any) -> None:
+def test_retry_leaves_emails_that_did_not_fail_alone(mailbox: Mailbox, agent: Agent) -> None:
     queued = OutboundEmail.objects.get(ticket=new_ticket(mailbox))
     assert outbound_retry(emails=[queued], actor=agent) == []
     queued.refresh_from_db()

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import pytest
+from pytest_django import Settings
 
+from caredesk.accounts.models import Agent
 from caredesk.customers.models import Customer, CustomerAddress
 from caredesk.inbound.models import InboundMessage, IntakeStatus, Source
 from caredesk.inbound.process import inbound_process_waiting
 from caredesk.inbound.receive import inbound_receive
+from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.models import OutboundEmail
 from caredesk.tickets.models import Message, Participant, Status, Ticket, TicketEvent
 from caredesk.tickets.services import ticket_set_status
-from tests.conftest import deliver
+from tests.conftest import deliver_ticket, ticket_of
 from tests.mail import make_email
 
 pytestmark = pytest.mark.django_db
 
 
-def _store(mailbox, *emails: bytes) -> list[InboundMessage]:  # type: ignore[no-untyped-def]
+def _store(mailbox: Mailbox, *emails: bytes) -> list[InboundMessage]:
     return [
         inbound_receive(raw=raw, mailbox_id=mailbox.pk, source=Source.SMTP, process=False)
         for raw in emails
@@ -31,7 +34,9 @@ def _one_batch(rows: list[InboundMessage]) -> list[InboundMessage]:
 
 
 @pytest.mark.parametrize("reply_first", [False, True])
-def test_a_first_email_and_its_reply_in_one_batch_share_a_ticket(mailbox, reply_first):
+def test_a_first_email_and_its_reply_in_one_batch_share_a_ticket(
+    mailbox: Mailbox, reply_first: bool
+) -> None:
     first = make_email(message_id="<q1@example.net>", subject="Refund")
     reply = make_email(
         message_id="<q2@example.net>",
@@ -53,7 +58,7 @@ def test_a_first_email_and_its_reply_in_one_batch_share_a_ticket(mailbox, reply_
     assert f"[#{ticket.pk}]" in ack.subject
 
 
-def test_the_same_email_twice_in_one_batch_is_one_message(mailbox):
+def test_the_same_email_twice_in_one_batch_is_one_message(mailbox: Mailbox) -> None:
     raw = make_email(message_id="<twice@example.net>")
     rows = _one_batch(_store(mailbox, raw, raw))
     assert [r.status for r in rows] == [IntakeStatus.PROCESSED, IntakeStatus.IGNORED]
@@ -63,7 +68,9 @@ def test_the_same_email_twice_in_one_batch_is_one_message(mailbox):
     assert OutboundEmail.objects.count() == 1
 
 
-def test_one_new_customer_writing_twice_in_a_batch_is_one_customer(mailbox, settings):
+def test_one_new_customer_writing_twice_in_a_batch_is_one_customer(
+    mailbox: Mailbox, settings: Settings
+) -> None:
     settings.CAREDESK_ACK_LIMIT_PER_HOUR = 3
     emails = [
         make_email(sender="Ana Lima <ana@example.org>", subject=f"Question {n}") for n in range(5)
@@ -77,10 +84,10 @@ def test_one_new_customer_writing_twice_in_a_batch_is_one_customer(mailbox, sett
     assert TicketEvent.objects.filter(kind="acknowledgement_skipped").count() == 2
 
 
-def test_a_batch_joining_a_split_conversation_merges_it(mailbox):
+def test_a_batch_joining_a_split_conversation_merges_it(mailbox: Mailbox) -> None:
     """Two tickets hold parts of one conversation; an email of a batch points at both."""
-    t1 = deliver(make_email(message_id="<p1@example.net>"), mailbox).ticket
-    t2 = deliver(make_email(message_id="<p2@example.net>", subject="Other"), mailbox).ticket
+    t1 = deliver_ticket(make_email(message_id="<p1@example.net>"), mailbox)
+    t2 = deliver_ticket(make_email(message_id="<p2@example.net>", subject="Other"), mailbox)
     before = make_email(message_id="<n1@example.net>", subject="Unrelated, new")
     joining = make_email(
         message_id="<p3@example.net>", references=["<p1@example.net>", "<p2@example.net>"]
@@ -95,9 +102,8 @@ def test_a_batch_joining_a_split_conversation_merges_it(mailbox):
     assert survivor.messages.filter(kind="customer").count() == 4
 
 
-def test_replies_in_a_batch_reopen_and_add_participants(mailbox, agent):
-    row = deliver(make_email(message_id="<s1@example.net>"), mailbox)
-    ticket = row.ticket
+def test_replies_in_a_batch_reopen_and_add_participants(mailbox: Mailbox, agent: Agent) -> None:
+    ticket = deliver_ticket(make_email(message_id="<s1@example.net>"), mailbox)
     ticket_set_status(ticket=ticket, status=Status.SOLVED, actor=agent)
     reply = make_email(
         message_id="<s2@example.net>",
@@ -121,13 +127,15 @@ def test_replies_in_a_batch_reopen_and_add_participants(mailbox, agent):
     assert rows[1].ticket_id != ticket.pk
 
 
-def test_a_reply_to_a_closed_ticket_in_a_batch_starts_a_follow_up(mailbox, agent):
-    ticket = deliver(make_email(message_id="<c1@example.net>"), mailbox).ticket
+def test_a_reply_to_a_closed_ticket_in_a_batch_starts_a_follow_up(
+    mailbox: Mailbox, agent: Agent
+) -> None:
+    ticket = deliver_ticket(make_email(message_id="<c1@example.net>"), mailbox)
     ticket_set_status(ticket=ticket, status=Status.SOLVED, actor=agent)
     ticket_set_status(ticket=ticket, status=Status.CLOSED, actor=agent)
     reply = make_email(message_id="<c2@example.net>", in_reply_to="<c1@example.net>")
     rows = _one_batch(_store(mailbox, reply))
-    follow_up = Ticket.objects.get(pk=rows[0].ticket_id)
+    follow_up = ticket_of(rows[0])
     assert follow_up.pk != ticket.pk
     created = TicketEvent.objects.get(ticket=follow_up, kind="created")
     assert created.data["follow_up_of"] == ticket.pk
@@ -135,7 +143,7 @@ def test_a_reply_to_a_closed_ticket_in_a_batch_starts_a_follow_up(mailbox, agent
     assert follow_up.customer_id == ticket.customer_id
 
 
-def test_priority_is_detected_on_arrival_with_the_reason(mailbox):
+def test_priority_is_detected_on_arrival_with_the_reason(mailbox: Mailbox) -> None:
     rows = _one_batch(
         _store(
             mailbox,
@@ -147,7 +155,7 @@ def test_priority_is_detected_on_arrival_with_the_reason(mailbox):
             ),
         )
     )
-    urgent, normal, quoted = (Ticket.objects.get(pk=r.ticket_id) for r in rows)
+    urgent, normal, quoted = (ticket_of(r) for r in rows)
     assert urgent.priority == "urgent"
     event = TicketEvent.objects.get(ticket=urgent, kind="priority_set")
     assert event.data == {

@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from pytest_django import Settings
 
+from caredesk.accounts.models import Agent
 from caredesk.core import clock
 from caredesk.customers.models import CustomerAddress
 from caredesk.inbound.models import IntakeStatus
+from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.models import DeliveryStatus, OutboundEmail
 from caredesk.outbound.services import outbound_deliver, outbound_due_ids
 from caredesk.tickets.models import MessageKind, Status, Ticket
 from caredesk.tickets.replies import ticket_reply
 from caredesk.tickets.services import ticket_add_note
-from tests.conftest import deliver
+from tests.conftest import deliver, deliver_ticket
 from tests.mail import SmtpSink, make_email, mid
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_acknowledgement_reaches_the_relay_threaded_under_the_customer_email(mailbox, relay):
+def test_acknowledgement_reaches_the_relay_threaded_under_the_customer_email(
+    mailbox: Mailbox, relay: SmtpSink
+) -> None:
     raw = make_email(subject="Can't log in")
-    ticket = deliver(raw, mailbox).ticket
+    ticket = deliver_ticket(raw, mailbox)
     (got,) = relay.wait_for(1)
     assert got.rcpt_tos == ["jane@example.net"]
     assert got.mail_from.startswith("support+b-") and got.mail_from.endswith("@example.com")
@@ -32,9 +38,11 @@ def test_acknowledgement_reaches_the_relay_threaded_under_the_customer_email(mai
     assert OutboundEmail.objects.get().status == DeliveryStatus.SENT
 
 
-def test_agent_reply_is_delivered_with_thread_headers_and_token_reply_to(mailbox, agent, relay):
+def test_agent_reply_is_delivered_with_thread_headers_and_token_reply_to(
+    mailbox: Mailbox, agent: Agent, relay: SmtpSink
+) -> None:
     raw = make_email(cc="boss@example.net")
-    ticket = deliver(raw, mailbox).ticket
+    ticket = deliver_ticket(raw, mailbox)
     relay.wait_for(1)
     agent.signature = "Ann, Example Support"
     agent.save()
@@ -61,8 +69,8 @@ def test_agent_reply_is_delivered_with_thread_headers_and_token_reply_to(mailbox
     assert ticket.status == Status.OPEN
 
 
-def test_internal_note_is_never_emailed(mailbox, agent, relay):
-    ticket = deliver(make_email(), mailbox).ticket
+def test_internal_note_is_never_emailed(mailbox: Mailbox, agent: Agent, relay: SmtpSink) -> None:
+    ticket = deliver_ticket(make_email(), mailbox)
     relay.wait_for(1)
     note = ticket_add_note(ticket=ticket, author=agent, text="VIP, handle with care")
     assert note.kind == MessageKind.NOTE
@@ -70,7 +78,9 @@ def test_internal_note_is_never_emailed(mailbox, agent, relay):
     assert len(relay.wait_for(2, timeout=0.5)) == 1
 
 
-def test_failed_delivery_is_retried_with_backoff_then_shown_on_the_ticket(mailbox, agent, settings):
+def test_failed_delivery_is_retried_with_backoff_then_shown_on_the_ticket(
+    mailbox: Mailbox, agent: Agent, settings: Settings
+) -> None:
     # A relay that is not listening: every attempt fails as "unreachable".
     from tests.conftest import free_port
 
@@ -80,7 +90,7 @@ def test_failed_delivery_is_retried_with_backoff_then_shown_on_the_ticket(mailbo
     settings.CAREDESK_DELIVERY_BACKOFF_SECONDS = 30
     start = clock.now()
     with clock.frozen_at(start):
-        ticket = deliver(make_email(), mailbox).ticket
+        ticket = deliver_ticket(make_email(), mailbox)
         email = OutboundEmail.objects.get()
         email.refresh_from_db()
         assert email.status == DeliveryStatus.QUEUED and email.attempts == 1
@@ -102,9 +112,9 @@ def test_failed_delivery_is_retried_with_backoff_then_shown_on_the_ticket(mailbo
     assert event.data["recipients"] == 1 and "unreachable" in event.data["error"]
 
 
-def test_relay_refusing_the_recipient_fails_at_once(mailbox, relay):
+def test_relay_refusing_the_recipient_fails_at_once(mailbox: Mailbox, relay: SmtpSink) -> None:
     relay.handler.refuse["jane@example.net"] = "550 5.1.1 No such user"
-    ticket = deliver(make_email(), mailbox).ticket
+    ticket = deliver_ticket(make_email(), mailbox)
     email = OutboundEmail.objects.get()
     assert email.status == DeliveryStatus.FAILED
     assert email.attempts == 1
@@ -112,7 +122,7 @@ def test_relay_refusing_the_recipient_fails_at_once(mailbox, relay):
     assert ticket.events.filter(kind="delivery_failed").exists()
 
 
-def test_delivering_twice_sends_once(mailbox, relay):
+def test_delivering_twice_sends_once(mailbox: Mailbox, relay: SmtpSink) -> None:
     deliver(make_email(), mailbox)
     relay.wait_for(1)
     email = OutboundEmail.objects.get()
@@ -155,8 +165,10 @@ Subject: Re: My order has not arrived
 """.replace("\n", "\r\n").encode()
 
 
-def test_bounce_of_our_acknowledgement_marks_it_failed_and_flags_the_address(mailbox, relay):
-    ticket = deliver(make_email(), mailbox).ticket
+def test_bounce_of_our_acknowledgement_marks_it_failed_and_flags_the_address(
+    mailbox: Mailbox, relay: SmtpSink
+) -> None:
+    ticket = deliver_ticket(make_email(), mailbox)
     relay.wait_for(1)
     ack = OutboundEmail.objects.get()
     row = deliver(_dsn(ack.message_id), mailbox)
@@ -169,7 +181,7 @@ def test_bounce_of_our_acknowledgement_marks_it_failed_and_flags_the_address(mai
     assert Ticket.objects.count() == 1  # a bounce never becomes a ticket
 
 
-def test_bounce_found_by_its_return_path_token(mailbox, relay):
+def test_bounce_found_by_its_return_path_token(mailbox: Mailbox, relay: SmtpSink) -> None:
     deliver(make_email(), mailbox)
     got = relay.wait_for(1)[0]
     ack = OutboundEmail.objects.get()
@@ -179,13 +191,13 @@ def test_bounce_found_by_its_return_path_token(mailbox, relay):
     assert ack.status == DeliveryStatus.FAILED
 
 
-def test_bounce_for_mail_we_never_sent_is_ignored_not_a_ticket(mailbox):
+def test_bounce_for_mail_we_never_sent_is_ignored_not_a_ticket(mailbox: Mailbox) -> None:
     row = deliver(_dsn("never-sent@example.com"), mailbox)
     assert row.status == IntakeStatus.IGNORED
     assert Ticket.objects.count() == 0
 
 
-def test_sink_fixture_is_a_real_server(sink: SmtpSink):
+def test_sink_fixture_is_a_real_server(sink: SmtpSink) -> None:
     import smtplib
 
     with smtplib.SMTP("127.0.0.1", sink.port) as client:
@@ -193,26 +205,29 @@ def test_sink_fixture_is_a_real_server(sink: SmtpSink):
     assert sink.wait_for(1)[0].rcpt_tos == ["b@example.com"]
 
 
-def test_merged_ticket_refuses_replies_notes_and_status_changes(mailbox, agent):
+def test_merged_ticket_refuses_replies_notes_and_status_changes(
+    mailbox: Mailbox, agent: Agent
+) -> None:
     from caredesk.core.errors import InvalidRequest
     from caredesk.tickets.services import ticket_merge
 
-    source = deliver(make_email(subject="one"), mailbox).ticket
-    target = deliver(make_email(subject="two", sender="bob@example.org"), mailbox).ticket
+    source = deliver_ticket(make_email(subject="one"), mailbox)
+    target = deliver_ticket(make_email(subject="two", sender="bob@example.org"), mailbox)
     ticket_merge(source=source, target=target, actor=agent, reason="same issue")
     source.refresh_from_db()
-    for act in (
+    acts: list[Callable[[], object]] = [
         lambda: ticket_reply(ticket=source, author=agent, text="hello"),
         lambda: ticket_add_note(ticket=source, author=agent, text="note"),
-    ):
+    ]
+    for act in acts:
         with pytest.raises(InvalidRequest, match=f"merged into #{target.pk}"):
             act()
 
 
-def test_reply_rejects_bad_cc_and_strips_nul(mailbox, agent):
+def test_reply_rejects_bad_cc_and_strips_nul(mailbox: Mailbox, agent: Agent) -> None:
     from caredesk.core.errors import InvalidRequest
 
-    ticket = deliver(make_email(), mailbox).ticket
+    ticket = deliver_ticket(make_email(), mailbox)
     with pytest.raises(InvalidRequest, match="not an email address"):
         ticket_reply(ticket=ticket, author=agent, text="hi", cc=["a@"])
     message = ticket_reply(ticket=ticket, author=agent, text="hi\x00 there")

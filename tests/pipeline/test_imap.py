@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from imapclient import IMAPClient
+from pytest_django import Settings
 
 from caredesk.accounts.services import agent_create
 from caredesk.core import clock
@@ -37,7 +38,7 @@ from caredesk.inbound.sources.imap_fetcher import (
     imap_problem_record,
 )
 from caredesk.mailboxes.imap import imap_account_set
-from caredesk.mailboxes.models import ImapAccount
+from caredesk.mailboxes.models import ImapAccount, Mailbox
 from caredesk.notifications.models import Notification
 from caredesk.tickets.models import Ticket
 from tests import dovecot
@@ -56,7 +57,7 @@ def server() -> Iterator[Dovecot]:
 
 
 @pytest.fixture
-def account(mailbox: Any, server: Dovecot) -> ImapAccount:
+def account(mailbox: Mailbox, server: Dovecot) -> ImapAccount:
     return imap_account_set(
         mailbox=mailbox,
         host="127.0.0.1",
@@ -132,7 +133,7 @@ def test_moving_fetched_mail_to_a_folder(account: ImapAccount, server: Dovecot) 
 
 
 def test_new_mail_becomes_a_ticket_within_seconds_through_idle(
-    account: ImapAccount, server: Dovecot, settings: Any
+    account: ImapAccount, server: Dovecot, settings: Settings
 ) -> None:
     settings.CAREDESK_IMAP_POLL_SECONDS = 600  # only IDLE can be this quick
     fetchers = ImapFetchers("worker-a", scan_seconds=0.1).start()
@@ -194,7 +195,7 @@ def test_a_new_uidvalidity_fetches_only_what_is_new(account: ImapAccount, server
 
 
 def test_a_wrong_password_is_a_clear_error_on_the_accounts_health(
-    account: ImapAccount, server: Dovecot, cli_env: dict[str, str], settings: Any
+    account: ImapAccount, server: Dovecot, cli_env: dict[str, str], settings: Settings
 ) -> None:
     imap_account_set(mailbox=account.mailbox, secret="wrong")
     admin = agent_create(email="root@example.com", name="Root", role="admin", password="x" * 12)
@@ -231,6 +232,7 @@ def test_a_wrong_password_is_a_clear_error_on_the_accounts_health(
     assert tested.returncode == 69 and "refused the login" in tested.stderr
 
     # After CAREDESK_IMAP_ALERT_MINUTES of failing, admins are alerted, once.
+    assert health.failing_since is not None
     with clock.frozen_at(health.failing_since + timedelta(minutes=16)):
         imap_problem_record(account_id=account.pk, message="still refused")
         imap_problem_record(account_id=account.pk, message="still refused")
@@ -239,7 +241,7 @@ def test_a_wrong_password_is_a_clear_error_on_the_accounts_health(
 
 
 def test_two_workers_never_fetch_one_mailbox_at_once(
-    account: ImapAccount, server: Dovecot, settings: Any
+    account: ImapAccount, server: Dovecot, settings: Settings
 ) -> None:
     settings.CAREDESK_IMAP_LEASE_SECONDS = 2
     a = ImapFetchers("worker-a", scan_seconds=0.05).start()
@@ -283,7 +285,7 @@ def test_a_worker_that_lost_its_lease_stores_nothing(account: ImapAccount, serve
 
 
 def test_fetching_resumes_by_itself_when_the_server_comes_back(
-    account: ImapAccount, server: Dovecot, settings: Any
+    account: ImapAccount, server: Dovecot, settings: Settings
 ) -> None:
     settings.CAREDESK_IMAP_BACKOFF_SECONDS = 1
     fetchers = ImapFetchers("worker-a", scan_seconds=0.1).start()
@@ -337,7 +339,7 @@ def oauth_server() -> Iterator[Dovecot]:
 
 
 def test_xoauth2_signs_in_with_the_token_the_provider_gives(
-    mailbox: Any, oauth_server: Dovecot
+    mailbox: Mailbox, oauth_server: Dovecot
 ) -> None:
     account = imap_account_set(
         mailbox=mailbox,
@@ -369,7 +371,7 @@ def tls_server() -> Iterator[Dovecot]:
 
 @pytest.mark.parametrize("security", ["tls", "starttls"])
 def test_tls_and_starttls_verify_the_servers_certificate(
-    mailbox: Any, tls_server: Dovecot, security: str, monkeypatch: Any
+    mailbox: Mailbox, tls_server: Dovecot, security: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     port = tls_server.imaps_port if security == "tls" else tls_server.port
     account = imap_account_set(
@@ -392,7 +394,7 @@ def test_tls_and_starttls_verify_the_servers_certificate(
 
 
 def test_mail_arriving_during_a_sync_does_not_wait_for_the_next_poll(
-    account: ImapAccount, server: Dovecot, settings: Any, monkeypatch: Any
+    account: ImapAccount, server: Dovecot, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.CAREDESK_IMAP_POLL_SECONDS = 600
     fetch = IMAPClient.fetch
@@ -419,7 +421,7 @@ def test_mail_arriving_during_a_sync_does_not_wait_for_the_next_poll(
 
 
 def test_news_announced_during_a_sync_is_noticed_and_only_once(
-    account: ImapAccount, server: Dovecot, monkeypatch: Any
+    account: ImapAccount, server: Dovecot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The server tells of mail that arrives mid-sync in the FETCH reply, not again in IDLE:
     the fetcher must ask imaplib for it (imap_news), and SELECT's own count is no news."""
@@ -453,7 +455,7 @@ def server_without_idle() -> Iterator[Dovecot]:
 
 
 def test_a_server_without_idle_is_polled(
-    mailbox: Any, server_without_idle: Dovecot, settings: Any
+    mailbox: Mailbox, server_without_idle: Dovecot, settings: Settings
 ) -> None:
     settings.CAREDESK_IMAP_POLL_SECONDS = 1
     imap_account_set(

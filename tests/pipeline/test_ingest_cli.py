@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from caredesk.inbound.models import InboundMessage, IntakeStatus
+from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.models import OutboundEmail
 from caredesk.tickets.models import Message, Ticket
 from tests.mail import make_email
@@ -29,7 +30,7 @@ def caredesk(
     )
 
 
-def test_pipe_stores_and_exits_zero(mailbox, cli_env):
+def test_pipe_stores_and_exits_zero(mailbox: Mailbox, cli_env: dict[str, str]) -> None:
     raw = make_email(subject="via the MTA")
     done = caredesk(
         cli_env,
@@ -47,20 +48,24 @@ def test_pipe_stores_and_exits_zero(mailbox, cli_env):
     assert row.envelope_from == "jane@example.net"
 
 
-def test_pipe_stores_malformed_mail_too(mailbox, cli_env):
+def test_pipe_stores_malformed_mail_too(mailbox: Mailbox, cli_env: dict[str, str]) -> None:
     raw = b"\x00\xff garbage that is not an email at all \r\n\r\n\x80"
     done = caredesk(cli_env, "ingest", "--mailbox", "support@example.com", stdin=raw)
     assert done.returncode == 0, done.stderr
     assert bytes(InboundMessage.objects.get().raw) == raw
 
 
-def test_pipe_exits_75_when_it_cannot_store(mailbox, cli_env, tmp_path):
+def test_pipe_exits_75_when_it_cannot_store(
+    mailbox: Mailbox, cli_env: dict[str, str], tmp_path: Path
+) -> None:
     env = dict(cli_env, CAREDESK_DATABASE_URL=f"sqlite:///{tmp_path}/missing/dir/db.sqlite3")
     done = caredesk(env, "ingest", "--mailbox", "support@example.com", stdin=make_email())
     assert done.returncode == 75, done.stderr
 
 
-def test_pipe_to_unknown_mailbox_asks_the_mta_to_retry(mailbox, cli_env):
+def test_pipe_to_unknown_mailbox_asks_the_mta_to_retry(
+    mailbox: Mailbox, cli_env: dict[str, str]
+) -> None:
     done = caredesk(cli_env, "ingest", "--mailbox", "nope@example.com", stdin=make_email())
     assert done.returncode == 75
     assert b"no mailbox" in done.stderr
@@ -74,7 +79,9 @@ def _write_mbox(path: Path, messages: list[bytes]) -> None:
     box.close()
 
 
-def test_mbox_import_with_progress_and_summary_and_no_acknowledgements(mailbox, cli_env, tmp_path):
+def test_mbox_import_with_progress_and_summary_and_no_acknowledgements(
+    mailbox: Mailbox, cli_env: dict[str, str], tmp_path: Path
+) -> None:
     root = make_email(message_id="<r@example.net>", subject="Lost parcel")
     reply = make_email(
         message_id="<r2@example.net>", in_reply_to="<r@example.net>", subject="Re: Lost parcel"
@@ -111,7 +118,7 @@ def test_mbox_import_with_progress_and_summary_and_no_acknowledgements(mailbox, 
     assert InboundMessage.objects.filter(status=IntakeStatus.IGNORED).count() == 5
 
 
-def test_maildir_and_eml_import(mailbox, cli_env, tmp_path):
+def test_maildir_and_eml_import(mailbox: Mailbox, cli_env: dict[str, str], tmp_path: Path) -> None:
     box = stdlib_mailbox.Maildir(tmp_path / "Maildir", create=True)
     for n in range(3):
         box.add(make_email(sender=f"c{n}@example.org", subject=f"question {n}"))
@@ -132,7 +139,9 @@ def test_maildir_and_eml_import(mailbox, cli_env, tmp_path):
     assert Ticket.objects.count() == 4
 
 
-def test_import_of_a_missing_file_is_a_usage_error(mailbox, cli_env):
+def test_import_of_a_missing_file_is_a_usage_error(
+    mailbox: Mailbox, cli_env: dict[str, str]
+) -> None:
     done = caredesk(cli_env, "ingest", "--mailbox", "support@example.com", "--mbox", "/nonexistent")
     assert done.returncode == 64
     assert b"does not exist" in done.stderr

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import email
 import email.policy
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pytest_django import Settings
 
 from caredesk.inbound.models import InboundMessage, IntakeStatus, Source
 from caredesk.inbound.services import intake_reprocess
+from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.compose import message_bytes
 from caredesk.outbound.models import OutboundEmail
 from caredesk.sla.promise import promise_phrase
@@ -21,12 +24,13 @@ from tests.mail import make_email, mid
 pytestmark = pytest.mark.django_db
 
 
-def test_new_email_becomes_ticket_with_customer_and_acknowledgement(mailbox):
+def test_new_email_becomes_ticket_with_customer_and_acknowledgement(mailbox: Mailbox) -> None:
     raw = make_email(sender="Jöns Müller <Jons@Example.net>", subject="Charged twice")
     row = deliver(raw, mailbox)
 
     assert row.status == IntakeStatus.PROCESSED
     ticket = row.ticket
+    assert ticket is not None
     assert ticket.subject == "Charged twice"
     assert ticket.status == Status.NEW
     assert ticket.customer.name == "Jöns Müller"
@@ -43,6 +47,7 @@ def test_new_email_becomes_ticket_with_customer_and_acknowledgement(mailbox):
     # The promise is the first-reply target of the default policy, on the office-hours calendar.
     timer = ticket.timers.get(kind="first_reply")
     assert timer.target_seconds == 8 * 3600
+    assert timer.due_at is not None
     when = promise_phrase(due=timer.due_at, now=timer.created_at, timezone="UTC")
     assert f"A person from our team will reply {when}." in ack.text
     built = email.message_from_bytes(message_bytes(ack), policy=email.policy.default)
@@ -52,7 +57,7 @@ def test_new_email_becomes_ticket_with_customer_and_acknowledgement(mailbox):
     assert built["From"].addresses[0].addr_spec == "support@example.com"
 
 
-def test_the_raw_bytes_are_kept_exactly(mailbox):
+def test_the_raw_bytes_are_kept_exactly(mailbox: Mailbox) -> None:
     raw = make_email() + b"\r\n\xff\xfe trailing bytes that are not UTF-8\r\n"
     row = deliver(raw, mailbox)
     stored = InboundMessage.objects.get(pk=row.pk)
@@ -63,7 +68,7 @@ def test_the_raw_bytes_are_kept_exactly(mailbox):
     assert stored.sha256 == hashlib.sha256(raw).hexdigest()
 
 
-def test_same_email_delivered_twice_is_one_message(mailbox):
+def test_same_email_delivered_twice_is_one_message(mailbox: Mailbox) -> None:
     raw = make_email()
     first = deliver(raw, mailbox)
     # The retry arrives through another source, with an extra trace header.
@@ -78,7 +83,7 @@ def test_same_email_delivered_twice_is_one_message(mailbox):
     assert OutboundEmail.objects.count() == 1
 
 
-def test_email_without_message_id_is_still_deduplicated(mailbox):
+def test_email_without_message_id_is_still_deduplicated(mailbox: Mailbox) -> None:
     raw = make_email().replace(b"Message-ID:", b"X-Old-Message-ID:")
     first = deliver(raw, mailbox)
     second = deliver(b"Received: from elsewhere\r\n" + raw, mailbox)
@@ -87,14 +92,14 @@ def test_email_without_message_id_is_still_deduplicated(mailbox):
     assert Ticket.objects.count() == 1
 
 
-def test_reprocessing_is_idempotent(mailbox):
+def test_reprocessing_is_idempotent(mailbox: Mailbox) -> None:
     row = deliver(make_email(), mailbox)
     assert intake_reprocess(ids=[row.pk]) == [(row.pk, IntakeStatus.IGNORED)]
     assert Message.objects.filter(kind=MessageKind.CUSTOMER).count() == 1
     assert OutboundEmail.objects.count() == 1
 
 
-def test_no_sender_is_quarantined_with_reason_and_kept(mailbox):
+def test_no_sender_is_quarantined_with_reason_and_kept(mailbox: Mailbox) -> None:
     raw = b"Subject: who am I\r\n\r\nno From header, no envelope sender\r\n"
     row = deliver(raw, mailbox)
     assert row.status == IntakeStatus.QUARANTINED
@@ -103,26 +108,27 @@ def test_no_sender_is_quarantined_with_reason_and_kept(mailbox):
     assert Ticket.objects.count() == 0
 
 
-def test_envelope_sender_stands_in_for_a_missing_from(mailbox):
+def test_envelope_sender_stands_in_for_a_missing_from(mailbox: Mailbox) -> None:
     raw = b"Subject: hello\r\n\r\nbody\r\n"
     row = deliver(raw, mailbox, envelope_from="bob@example.org")
     assert row.status == IntakeStatus.PROCESSED
+    assert row.ticket is not None
     assert row.ticket.participants.get().address == "bob@example.org"
 
 
-def test_mail_from_our_own_mailbox_is_ignored(mailbox):
+def test_mail_from_our_own_mailbox_is_ignored(mailbox: Mailbox) -> None:
     row = deliver(make_email(sender="Support <support@example.com>"), mailbox)
     assert row.status == IntakeStatus.IGNORED
     assert "loop" in row.status_reason
 
 
-def test_imported_history_is_not_acknowledged(mailbox):
+def test_imported_history_is_not_acknowledged(mailbox: Mailbox) -> None:
     row = deliver(make_email(), mailbox, source=Source.IMPORT)
     assert row.status == IntakeStatus.PROCESSED
     assert OutboundEmail.objects.count() == 0
 
 
-def test_bulk_mail_becomes_a_ticket_without_acknowledgement(mailbox):
+def test_bulk_mail_becomes_a_ticket_without_acknowledgement(mailbox: Mailbox) -> None:
     raw = make_email(headers={"List-Id": "<news.example.org>", "Precedence": "bulk"})
     row = deliver(raw, mailbox)
     assert row.status == IntakeStatus.PROCESSED
@@ -130,7 +136,9 @@ def test_bulk_mail_becomes_a_ticket_without_acknowledgement(mailbox):
     assert OutboundEmail.objects.count() == 0
 
 
-def test_acknowledgements_are_rate_limited_per_address(mailbox, settings):
+def test_acknowledgements_are_rate_limited_per_address(
+    mailbox: Mailbox, settings: Settings
+) -> None:
     settings.CAREDESK_ACK_LIMIT_PER_HOUR = 3
     for n in range(5):
         deliver(make_email(subject=f"question {n}"), mailbox)
@@ -138,7 +146,7 @@ def test_acknowledgements_are_rate_limited_per_address(mailbox, settings):
     assert OutboundEmail.objects.filter(kind="acknowledgement").count() == 3
 
 
-def test_attachments_are_stored_with_their_content(mailbox):
+def test_attachments_are_stored_with_their_content(mailbox: Mailbox) -> None:
     from email.message import EmailMessage
 
     msg = EmailMessage()
@@ -150,6 +158,7 @@ def test_attachments_are_stored_with_their_content(mailbox):
     payload = bytes(range(256)) * 40
     msg.add_attachment(payload, maintype="application", subtype="pdf", filename="Rechnung März.pdf")
     row = deliver(msg.as_bytes(), mailbox)
+    assert row.ticket_message is not None
     attachment = row.ticket_message.attachments.get()
     assert attachment.filename == "Rechnung März.pdf"
     assert attachment.size == len(payload)
@@ -162,21 +171,24 @@ def test_attachments_are_stored_with_their_content(mailbox):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(raw=st.binary(max_size=3000))
-def test_arbitrary_bytes_are_always_stored_and_never_crash_intake(mailbox, raw):
+def test_arbitrary_bytes_are_always_stored_and_never_crash_intake(
+    mailbox: Mailbox, raw: bytes
+) -> None:
     row = deliver(raw, mailbox, envelope_from="fuzz@example.org")
     stored = InboundMessage.objects.get(pk=row.pk)
     assert bytes(stored.raw) == raw
     assert stored.status in (IntakeStatus.PROCESSED, IntakeStatus.IGNORED)
 
 
-def test_one_failing_email_in_a_batch_is_quarantined_alone(mailbox, monkeypatch):
+def test_one_failing_email_in_a_batch_is_quarantined_alone(
+    mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import caredesk.inbound.process as process
     import caredesk.inbound.record as record
+    from caredesk.inbound.messages import inbound_message_build as real
     from caredesk.inbound.receive import inbound_receive
 
-    real = record.inbound_message_build
-
-    def flaky(**kwargs):  # type: ignore[no-untyped-def]
+    def flaky(**kwargs: Any) -> Message:
         if kwargs["parsed"].subject == "poison":
             raise RuntimeError("storage hiccup for this one email")
         return real(**kwargs)

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Sequence
 from concurrent.futures import Future
 
 import pytest
+from pytest_django import Settings
 
 from caredesk.inbound.models import InboundMessage, IntakeStatus
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.models import Ticket
-from tests.conftest import wait_until
-from tests.mail import make_email, mid
+from tests.conftest import ticket_of, wait_until
+from tests.mail import SmtpSink, make_email, mid
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_email_over_smtp_becomes_ticket_and_acknowledgement_reaches_relay(
-    mailbox, smtp_intake, relay
-):
+    mailbox: Mailbox, smtp_intake: tuple[str, int], relay: SmtpSink
+) -> None:
     raw = make_email(subject="Refund please")
     with smtplib.SMTP(*smtp_intake) as client:
         refused = client.sendmail("jane@example.net", ["support@example.com"], raw)
@@ -36,7 +39,9 @@ def test_email_over_smtp_becomes_ticket_and_acknowledgement_reaches_relay(
     assert row.status == IntakeStatus.PROCESSED
 
 
-def test_unknown_recipient_is_refused_at_rcpt(mailbox, smtp_intake):
+def test_unknown_recipient_is_refused_at_rcpt(
+    mailbox: Mailbox, smtp_intake: tuple[str, int]
+) -> None:
     with smtplib.SMTP(*smtp_intake) as client:
         client.ehlo()
         client.mail("jane@example.net")
@@ -48,7 +53,9 @@ def test_unknown_recipient_is_refused_at_rcpt(mailbox, smtp_intake):
     assert InboundMessage.objects.count() == 0
 
 
-def test_partly_unknown_recipients_keep_the_known_one(mailbox, smtp_intake):
+def test_partly_unknown_recipients_keep_the_known_one(
+    mailbox: Mailbox, smtp_intake: tuple[str, int]
+) -> None:
     with smtplib.SMTP(*smtp_intake) as client:
         refused = client.sendmail(
             "jane@example.net", ["support@example.com", "ghost@example.com"], make_email()
@@ -57,7 +64,9 @@ def test_partly_unknown_recipients_keep_the_known_one(mailbox, smtp_intake):
     assert InboundMessage.objects.get().envelope_to == ["support@example.com"]
 
 
-def test_oversize_mail_is_refused_with_552(mailbox, smtp_intake, settings):
+def test_oversize_mail_is_refused_with_552(
+    mailbox: Mailbox, smtp_intake: tuple[str, int], settings: Settings
+) -> None:
     from caredesk.inbound.sources.smtp import IntakeController
     from tests.conftest import free_port
 
@@ -77,7 +86,9 @@ def test_oversize_mail_is_refused_with_552(mailbox, smtp_intake, settings):
     assert InboundMessage.objects.count() == 0
 
 
-def test_storage_failure_answers_451_so_the_sender_retries(mailbox, smtp_intake, monkeypatch):
+def test_storage_failure_answers_451_so_the_sender_retries(
+    mailbox: Mailbox, smtp_intake: tuple[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import caredesk.inbound.sources.smtp as smtp_source
 
     def broken(arrivals: object) -> None:
@@ -90,7 +101,9 @@ def test_storage_failure_answers_451_so_the_sender_retries(mailbox, smtp_intake,
     assert InboundMessage.objects.count() == 0
 
 
-def test_eight_bit_and_smtputf8_mail_is_stored_byte_for_byte(mailbox, smtp_intake):
+def test_eight_bit_and_smtputf8_mail_is_stored_byte_for_byte(
+    mailbox: Mailbox, smtp_intake: tuple[str, int]
+) -> None:
     raw = (
         "From: Zoë <zoë@example.net>\r\nTo: support@example.com\r\n"
         "Subject: Überweisung fehlgeschlagen\r\nMessage-ID: <8bit@example.net>\r\n\r\n"
@@ -102,10 +115,12 @@ def test_eight_bit_and_smtputf8_mail_is_stored_byte_for_byte(mailbox, smtp_intak
     assert bytes(row.raw).replace(b"\r\n", b"\n") == raw.replace(b"\r\n", b"\n")
     assert wait_until(lambda: InboundMessage.objects.get().ticket_id is not None)
     row.refresh_from_db()
-    assert row.ticket.subject == "Überweisung fehlgeschlagen"
+    assert ticket_of(row).subject == "Überweisung fehlgeschlagen"
 
 
-def test_large_attachment_over_smtp_is_stored_whole(mailbox, smtp_intake):
+def test_large_attachment_over_smtp_is_stored_whole(
+    mailbox: Mailbox, smtp_intake: tuple[str, int]
+) -> None:
     from email.message import EmailMessage
 
     from caredesk.tickets.models import Attachment
@@ -127,13 +142,15 @@ def test_large_attachment_over_smtp_is_stored_whole(mailbox, smtp_intake):
     assert attachment.file.read() == payload
 
 
-def test_a_group_commit_that_fails_stores_the_others_alone(mailbox, monkeypatch):
+def test_a_group_commit_that_fails_stores_the_others_alone(
+    mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Emails waiting together are committed together; one the database refuses does not take
     the others down with it."""
     import caredesk.inbound.sources.smtp as smtp_source
     from caredesk.inbound.receive import Arrival, inbound_receive_many
 
-    def picky(arrivals):  # type: ignore[no-untyped-def]
+    def picky(arrivals: Sequence[Arrival]) -> list[InboundMessage]:
         if any(b"poison" in a.raw for a in arrivals):
             raise ValueError("refused")
         return inbound_receive_many(arrivals)
@@ -141,7 +158,7 @@ def test_a_group_commit_that_fails_stores_the_others_alone(mailbox, monkeypatch)
     monkeypatch.setattr(smtp_source, "inbound_receive_many", picky)
     storage = smtp_source.GroupCommit()
     try:
-        group = []
+        group: list[tuple[list[Arrival], Future[list[int]]]] = []
         for subject in ("one", "poison", "three"):
             arrivals = [Arrival(make_email(subject=subject), mailbox.pk, "smtp")]
             group.append((arrivals, Future()))

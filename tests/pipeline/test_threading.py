@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from caredesk.accounts.models import Agent
 from caredesk.customers.services import customer_for_address
 from caredesk.inbound.models import IntakeStatus
+from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.models import OutboundEmail
 from caredesk.tickets.models import MessageKind, Status, Ticket
 from caredesk.tickets.services import ticket_set_status
-from tests.conftest import deliver
+from tests.conftest import deliver, deliver_ticket
 from tests.mail import make_email, mid
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +22,10 @@ def _ack(ticket: Ticket) -> OutboundEmail:
     return OutboundEmail.objects.get(ticket=ticket, kind="acknowledgement")
 
 
-def test_reply_to_the_token_address_joins_even_with_new_subject_and_no_headers(mailbox):
-    first = deliver(make_email(), mailbox).ticket
+def test_reply_to_the_token_address_joins_even_with_new_subject_and_no_headers(
+    mailbox: Mailbox,
+) -> None:
+    first = deliver_ticket(make_email(), mailbox)
     reply = make_email(
         to=f"support+{first.reply_token}@example.com", subject="totally different subject"
     )
@@ -31,8 +35,8 @@ def test_reply_to_the_token_address_joins_even_with_new_subject_and_no_headers(m
     assert OutboundEmail.objects.count() == 1  # no second acknowledgement
 
 
-def test_reply_quoting_our_acknowledgement_joins_by_in_reply_to(mailbox):
-    ticket = deliver(make_email(), mailbox).ticket
+def test_reply_quoting_our_acknowledgement_joins_by_in_reply_to(mailbox: Mailbox) -> None:
+    ticket = deliver_ticket(make_email(), mailbox)
     ack_id = _ack(ticket).message_id
     reply = make_email(subject="Re: My order has not arrived", in_reply_to=f"<{ack_id}>")
     row = deliver(reply, mailbox)
@@ -40,10 +44,10 @@ def test_reply_quoting_our_acknowledgement_joins_by_in_reply_to(mailbox):
     assert row.status_reason == "joined via references"
 
 
-def test_outlook_reply_with_rewritten_headers_still_threads(mailbox):
+def test_outlook_reply_with_rewritten_headers_still_threads(mailbox: Mailbox) -> None:
     """Outlook drops References, localises the prefix and adds Thread-Index."""
     original = make_email(subject="Rechnung fehlt")
-    ticket = deliver(original, mailbox).ticket
+    ticket = deliver_ticket(original, mailbox)
     reply = make_email(
         subject="AW: Rechnung fehlt",
         in_reply_to=f"<{_ack(ticket).message_id}>",
@@ -52,8 +56,8 @@ def test_outlook_reply_with_rewritten_headers_still_threads(mailbox):
     assert deliver(reply, mailbox).ticket_id == ticket.pk
 
 
-def test_subject_tag_joins_only_for_a_participant(mailbox):
-    ticket = deliver(make_email(sender="jane@example.net"), mailbox).ticket
+def test_subject_tag_joins_only_for_a_participant(mailbox: Mailbox) -> None:
+    ticket = deliver_ticket(make_email(sender="jane@example.net"), mailbox)
     tagged = f"Re: something [#{ticket.pk}]"
     assert deliver(make_email(sender="jane@example.net", subject=tagged), mailbox).ticket_id == (
         ticket.pk
@@ -63,9 +67,9 @@ def test_subject_tag_joins_only_for_a_participant(mailbox):
     assert Ticket.objects.count() == 2
 
 
-def test_cc_participant_reply_joins_the_same_ticket(mailbox):
+def test_cc_participant_reply_joins_the_same_ticket(mailbox: Mailbox) -> None:
     raw = make_email(cc="Colleague <colleague@example.net>")
-    ticket = deliver(raw, mailbox).ticket
+    ticket = deliver_ticket(raw, mailbox)
     assert set(ticket.participants.values_list("address", flat=True)) == {
         "jane@example.net",
         "colleague@example.net",
@@ -76,7 +80,7 @@ def test_cc_participant_reply_joins_the_same_ticket(mailbox):
     assert deliver(reply, mailbox).ticket_id == ticket.pk
 
 
-def test_reply_processed_before_the_message_it_answers(mailbox):
+def test_reply_processed_before_the_message_it_answers(mailbox: Mailbox) -> None:
     root = make_email(message_id="<root@example.net>")
     reply = make_email(
         sender="jane@example.net",
@@ -89,10 +93,11 @@ def test_reply_processed_before_the_message_it_answers(mailbox):
     late = deliver(root, mailbox)
     assert late.ticket_id == early.ticket_id
     assert Ticket.objects.count() == 1
+    assert late.ticket is not None
     assert late.ticket.messages.filter(kind=MessageKind.CUSTOMER).count() == 2
 
 
-def test_siblings_before_their_root_share_one_ticket(mailbox):
+def test_siblings_before_their_root_share_one_ticket(mailbox: Mailbox) -> None:
     a = make_email(
         message_id="<a@x.example>", in_reply_to="<root@x.example>", references=["<root@x.example>"]
     )
@@ -110,7 +115,7 @@ def test_siblings_before_their_root_share_one_ticket(mailbox):
     assert len({r.ticket_id for r in rows}) == 1
 
 
-def test_conversation_split_by_partial_references_is_merged(mailbox):
+def test_conversation_split_by_partial_references_is_merged(mailbox: Mailbox) -> None:
     """C arrives pointing only at B, then A; then B arrives pointing at A: all one ticket."""
     c = make_email(
         message_id="<c@y.example>", in_reply_to="<b@y.example>", references=["<b@y.example>"]
@@ -118,14 +123,13 @@ def test_conversation_split_by_partial_references_is_merged(mailbox):
     a_child = make_email(
         message_id="<a2@y.example>", in_reply_to="<a@y.example>", references=["<a@y.example>"]
     )
-    t1 = deliver(c, mailbox).ticket
-    t2 = deliver(a_child, mailbox).ticket
+    t1 = deliver_ticket(c, mailbox)
+    t2 = deliver_ticket(a_child, mailbox)
     assert t1.pk != t2.pk
     b = make_email(
         message_id="<b@y.example>", in_reply_to="<a@y.example>", references=["<a@y.example>"]
     )
-    row = deliver(b, mailbox)
-    survivor = row.ticket
+    survivor = deliver_ticket(b, mailbox)
     assert survivor.messages.count() >= 3
     merged = Ticket.objects.exclude(pk=survivor.pk).get()
     assert merged.merged_into_id == survivor.pk
@@ -135,8 +139,10 @@ def test_conversation_split_by_partial_references_is_merged(mailbox):
     assert deliver(later, mailbox).ticket_id == survivor.pk
 
 
-def test_auto_reply_is_attached_without_changing_state_or_acknowledging(mailbox, agent):
-    ticket = deliver(make_email(), mailbox).ticket
+def test_auto_reply_is_attached_without_changing_state_or_acknowledging(
+    mailbox: Mailbox, agent: Agent
+) -> None:
+    ticket = deliver_ticket(make_email(), mailbox)
     ticket_set_status(ticket=ticket, status=Status.PENDING, actor=agent)
     ooo = make_email(
         subject="Automatic reply: My order has not arrived",
@@ -145,22 +151,23 @@ def test_auto_reply_is_attached_without_changing_state_or_acknowledging(mailbox,
     )
     row = deliver(ooo, mailbox)
     assert row.ticket_id == ticket.pk
+    assert row.ticket_message is not None
     assert row.ticket_message.kind == MessageKind.AUTO_REPLY
     ticket.refresh_from_db()
     assert ticket.status == Status.PENDING
     assert OutboundEmail.objects.count() == 1
 
 
-def test_auto_reply_to_nothing_we_know_is_ignored(mailbox):
+def test_auto_reply_to_nothing_we_know_is_ignored(mailbox: Mailbox) -> None:
     row = deliver(make_email(headers={"Auto-Submitted": "auto-replied"}), mailbox)
     assert row.status == IntakeStatus.IGNORED
     assert Ticket.objects.count() == 0
     assert OutboundEmail.objects.count() == 0
 
 
-def test_customer_reply_reopens_a_solved_ticket(mailbox, agent):
+def test_customer_reply_reopens_a_solved_ticket(mailbox: Mailbox, agent: Agent) -> None:
     raw = make_email()
-    ticket = deliver(raw, mailbox).ticket
+    ticket = deliver_ticket(raw, mailbox)
     ticket_set_status(ticket=ticket, status=Status.SOLVED, actor=agent)
     deliver(make_email(in_reply_to=f"<{mid(raw)}>"), mailbox)
     ticket.refresh_from_db()
@@ -168,20 +175,21 @@ def test_customer_reply_reopens_a_solved_ticket(mailbox, agent):
     assert ticket.events.filter(kind="status_changed", data__new="open").exists()
 
 
-def test_reply_to_a_closed_ticket_starts_a_follow_up(mailbox, agent):
+def test_reply_to_a_closed_ticket_starts_a_follow_up(mailbox: Mailbox, agent: Agent) -> None:
     raw = make_email()
-    ticket = deliver(raw, mailbox).ticket
+    ticket = deliver_ticket(raw, mailbox)
     ticket_set_status(ticket=ticket, status=Status.SOLVED, actor=agent)
     ticket_set_status(ticket=ticket, status=Status.CLOSED, actor=agent)
     row = deliver(make_email(in_reply_to=f"<{mid(raw)}>"), mailbox)
     assert row.ticket_id != ticket.pk
+    assert row.ticket is not None
     assert row.ticket.events.get(kind="created").data["follow_up_of"] == ticket.pk
 
 
-def test_same_customer_found_by_any_of_their_addresses(mailbox):
+def test_same_customer_found_by_any_of_their_addresses(mailbox: Mailbox) -> None:
     customer = customer_for_address(address="jane@example.net", name="Jane")
     from caredesk.customers.models import CustomerAddress
 
     CustomerAddress.objects.create(customer=customer, address="jane.work@example.org")
-    row = deliver(make_email(sender="jane.work@example.org"), mailbox)
-    assert row.ticket.customer_id == customer.pk
+    ticket = deliver_ticket(make_email(sender="jane.work@example.org"), mailbox)
+    assert ticket.customer_id == customer.pk

@@ -9,12 +9,14 @@ import sys
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from caredesk.inbound.models import InboundMessage, IntakeStatus
 from caredesk.inbound.receive import inbound_receive
+from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.models import DeliveryStatus, OutboundEmail
 from caredesk.tickets.models import Message, MessageKind, Ticket
 from tests.conftest import need_service, port_open
@@ -25,7 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CONVERSATIONS = 120
 
 
-def _store_corpus(mailbox) -> None:  # type: ignore[no-untyped-def]
+def _store_corpus(mailbox: Mailbox) -> None:
     """New conversations, each followed by a reply, stored but not yet processed."""
     for n in range(CONVERSATIONS):
         root = f"<conv-{n}@example.net>"
@@ -62,7 +64,7 @@ def _processed() -> int:
     return InboundMessage.objects.exclude(status=IntakeStatus.RECEIVED).count()
 
 
-def _wait(condition, timeout: float = 120.0) -> bool:  # type: ignore[no-untyped-def]
+def _wait(condition: Callable[[], bool], timeout: float = 120.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -110,7 +112,9 @@ def _env_with_relay(cli_env: dict[str, str], sink: SmtpSink) -> dict[str, str]:
     )
 
 
-def test_worker_killed_mid_batch_loses_and_duplicates_nothing(mailbox, cli_env, sink, tmp_path):
+def test_worker_killed_mid_batch_loses_and_duplicates_nothing(
+    mailbox: Mailbox, cli_env: dict[str, str], sink: SmtpSink, tmp_path: Path
+) -> None:
     _store_corpus(mailbox)
     env = _env_with_relay(cli_env, sink)
     first = _worker(env, tmp_path / "w1")
@@ -131,7 +135,9 @@ def test_worker_killed_mid_batch_loses_and_duplicates_nothing(mailbox, cli_env, 
 
 
 @pytest.mark.parametrize("queue", ["separate-sqlite-queues", "shared-redis-queue"])
-def test_two_workers_at_once_process_each_email_once(mailbox, cli_env, sink, tmp_path, queue):
+def test_two_workers_at_once_process_each_email_once(
+    mailbox: Mailbox, cli_env: dict[str, str], sink: SmtpSink, tmp_path: Path, queue: str
+) -> None:
     env = _env_with_relay(cli_env, sink)
     if queue == "shared-redis-queue":
         need_service("Redis at 127.0.0.1:6379", port_open("127.0.0.1", 6379))

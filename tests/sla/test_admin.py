@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.test import Client
+
 from caredesk.sla.admin import CalendarForm, PolicyForm
 from caredesk.sla.models import Calendar, SlaPolicy
 
@@ -60,6 +62,6 @@ def test_policy_priorities_and_warning_share_are_checked(db: None) -> None:
     assert not SlaPolicy.objects.filter(name="Odd").exists()
 
 
-def test_admin_pages_open(admin_client: Any) -> None:
+def test_admin_pages_open(admin_client: Client) -> None:
     for path in ("/admin/sla/calendar/", "/admin/sla/slapolicy/", "/admin/sla/slapolicy/add/"):
         assert admin_client.get(path).status_code == 200, path

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
@@ -489,6 +489,7 @@ def test_a_calendar_without_open_time_raises_instead_of_searching_for_ever() -> 
 
 def test_calendar_is_a_value() -> None:
     weekly = {0: [(time(9), time(17))]}
+    # A list of intervals on purpose: appending to it afterwards must not change the calendar.
     calendar = BusinessCalendar("UTC", weekly, closed_days={date(2024, 1, 1)})  # type: ignore[arg-type]
     weekly[0].append((time(18), time(19)))
     assert calendar.weekly_hours == {0: OFFICE}
@@ -550,7 +551,7 @@ def test_whole_days_and_meeting_intervals_are_valid() -> None:
 
 def test_naive_datetimes_and_negative_durations_are_rejected() -> None:
     naive, aware = datetime(2024, 6, 14, 12), berlin(2024, 6, 14, 12)
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: open_intervals(office(), naive, aware),
         lambda: open_intervals(office(), aware, naive),
         lambda: business_time_between(office(), naive, aware),

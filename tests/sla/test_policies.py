@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from caredesk.sla.policies import Policy, TicketFacts, lowered, policy_match
 
 URGENT = Policy(id=1, name="Urgent", priorities=frozenset({"urgent"}))
@@ -12,9 +14,9 @@ EVERYTHING = Policy(id=5, name="Standard")
 ORDER = (URGENT, ENTERPRISE, REFUNDS, BILLING_TEAM, EVERYTHING)
 
 
-def facts(**fields: object) -> TicketFacts:
-    base: dict[str, object] = {"priority": "normal", "mailbox_id": 1}
-    return TicketFacts(**{**base, **fields})  # type: ignore[arg-type]
+def facts(**fields: Any) -> TicketFacts:
+    base: dict[str, Any] = {"priority": "normal", "mailbox_id": 1}
+    return TicketFacts(**{**base, **fields})
 
 
 def test_the_first_matching_policy_in_order_applies() -> None:

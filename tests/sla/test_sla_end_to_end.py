@@ -8,28 +8,29 @@ from __future__ import annotations
 
 import smtplib
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
 
 from caredesk.accounts.services import agent_create, api_token_create
 from caredesk.core import clock
 from caredesk.customers.models import CustomerAddress
+from caredesk.mailboxes.models import Mailbox
 from caredesk.sla.models import Calendar, SlaPolicy
 from caredesk.tickets.models import SlaState, Ticket
 from caredesk.tickets.services import ticket_assign
 from caredesk.tickets.sla_sweep import sla_sweep_all
 from tests.api.support import Api, new_ticket
 from tests.conftest import wait_until
-from tests.mail import make_email
+from tests.mail import SmtpSink, make_email, plain_text
 from tests.sla.conftest import only_policy
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def berlin(*args: int) -> datetime:
-    return datetime(*args, tzinfo=BERLIN).astimezone(UTC)  # type: ignore[misc]
+def berlin(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
 
 
 def standard_policy() -> SlaPolicy:
@@ -46,7 +47,11 @@ def standard_policy() -> SlaPolicy:
 
 @pytest.mark.django_db(transaction=True)
 def test_friday_evening_email_is_due_monday_warns_and_breaches(
-    berlin_office: Calendar, mailbox: Any, smtp_intake: Any, relay: Any, client: Any
+    berlin_office: Calendar,
+    mailbox: Mailbox,
+    smtp_intake: tuple[str, int],
+    relay: SmtpSink,
+    client: Client,
 ) -> None:
     standard_policy()
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password="x" * 12)
@@ -61,7 +66,7 @@ def test_friday_evening_email_is_due_monday_warns_and_breaches(
         ticket = Ticket.objects.get()
 
         # Closed until Monday 09:00, then eight business hours: Monday 17:00 in Berlin.
-        text = ack.message.get_body(("plain",)).get_content()
+        text = plain_text(ack.message)
         assert "A person from our team will reply by Monday 17:00 CET." in text
         assert ticket.sla_due_at == berlin(2026, 11, 30, 17, 0)
         assert ticket.sla_state == SlaState.OK
@@ -115,7 +120,7 @@ def test_friday_evening_email_is_due_monday_warns_and_breaches(
     ],
 )
 def test_the_promise_counts_business_hours_and_holidays(
-    berlin_office: Calendar, mailbox: Any, arrives: datetime, promise: str
+    berlin_office: Calendar, mailbox: Mailbox, arrives: datetime, promise: str
 ) -> None:
     standard_policy()
     with clock.frozen_at(arrives):
@@ -125,7 +130,7 @@ def test_the_promise_counts_business_hours_and_holidays(
 
 
 def test_the_promise_is_in_the_customers_time_zone_when_known(
-    berlin_office: Calendar, mailbox: Any
+    berlin_office: Calendar, mailbox: Mailbox
 ) -> None:
     standard_policy()
     with clock.frozen_at(berlin(2026, 11, 27, 18, 30)):

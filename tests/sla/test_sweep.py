@@ -12,6 +12,7 @@ from django.db import connection
 
 from caredesk.accounts.services import agent_create
 from caredesk.customers.models import Customer
+from caredesk.mailboxes.models import Mailbox
 from caredesk.notifications.models import Notification
 from caredesk.sla.models import Calendar, SlaPolicy, SlaTimer
 from caredesk.sla.services import Happened
@@ -26,7 +27,7 @@ TICKETS = 60
 WORKERS = 4
 
 
-def _open_tickets(mailbox: Any, count: int) -> list[Ticket]:
+def _open_tickets(mailbox: Mailbox, count: int) -> list[Ticket]:
     customer = Customer.objects.create(name="Many")
     tickets = Ticket.objects.bulk_create(
         [Ticket(mailbox=mailbox, customer=customer, subject=f"t{i}") for i in range(count)]
@@ -59,7 +60,7 @@ def _sweep_in_parallel(now: Any) -> list[SweepResult]:
 
 
 def test_parallel_sweeps_warn_and_breach_each_timer_exactly_once(
-    mailbox: Any, frozen: Clock
+    mailbox: Mailbox, frozen: Clock
 ) -> None:
     only_calendar(always_open=True)
     only_policy(
@@ -92,7 +93,7 @@ def test_parallel_sweeps_warn_and_breach_each_timer_exactly_once(
     )
 
 
-def test_an_invalid_stored_calendar_never_stops_email_processing(mailbox: Any) -> None:
+def test_an_invalid_stored_calendar_never_stops_email_processing(mailbox: Mailbox) -> None:
     from tests.api.support import new_ticket
 
     broken = Calendar.objects.create(name="broken", weekly_hours={"9": [["09:00", "17:00"]]})

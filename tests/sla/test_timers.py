@@ -8,7 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from caredesk.accounts.models import Agent
 from caredesk.customers.models import Organisation, OrganisationDomain
+from caredesk.mailboxes.models import Mailbox
 from caredesk.sla.models import SlaPolicy, SlaTimer, TimerState
 from caredesk.tickets.models import SlaState, Ticket
 from caredesk.tickets.replies import ticket_reply
@@ -35,7 +37,7 @@ def events(ticket: Ticket, prefix: str = "sla_") -> list[tuple[str, Any]]:
 
 
 def test_a_new_ticket_starts_first_reply_and_resolution(
-    round_the_clock: SlaPolicy, mailbox: Any, frozen: Clock
+    round_the_clock: SlaPolicy, mailbox: Mailbox, frozen: Clock
 ) -> None:
     ticket = new_ticket(mailbox)
 
@@ -60,7 +62,7 @@ def test_a_new_ticket_starts_first_reply_and_resolution(
 
 
 def test_waiting_on_the_customer_pauses_and_their_reply_resumes(
-    round_the_clock: SlaPolicy, mailbox: Any, agent: Any, frozen: Clock
+    round_the_clock: SlaPolicy, mailbox: Mailbox, agent: Agent, frozen: Clock
 ) -> None:
     ticket = new_ticket(mailbox)
     first_email = ticket.messages.get(kind="customer").message_id
@@ -107,7 +109,7 @@ def test_waiting_on_the_customer_pauses_and_their_reply_resumes(
 
 
 def test_solving_without_a_reply_cancels_the_reply_target(
-    round_the_clock: SlaPolicy, mailbox: Any, agent: Any, frozen: Clock
+    round_the_clock: SlaPolicy, mailbox: Mailbox, agent: Agent, frozen: Clock
 ) -> None:
     ticket = new_ticket(mailbox)
     ticket_set_status(ticket=ticket, status="solved", actor=agent)
@@ -118,7 +120,7 @@ def test_solving_without_a_reply_cancels_the_reply_target(
 
 
 def test_warning_then_breach_each_fire_once(
-    round_the_clock: SlaPolicy, mailbox: Any, agent: Any, frozen: Clock
+    round_the_clock: SlaPolicy, mailbox: Mailbox, agent: Agent, frozen: Clock
 ) -> None:
     ticket = new_ticket(mailbox)
     from caredesk.tickets.services import ticket_assign
@@ -155,7 +157,7 @@ def test_warning_then_breach_each_fire_once(
 
 
 def test_the_policy_follows_priority_tags_and_organisation(
-    round_the_clock: SlaPolicy, mailbox: Any, agent: Any, frozen: Clock
+    round_the_clock: SlaPolicy, mailbox: Mailbox, agent: Agent, frozen: Clock
 ) -> None:
     round_the_clock.position = 1000
     round_the_clock.save()
@@ -204,7 +206,7 @@ def test_the_policy_follows_priority_tags_and_organisation(
 
 
 def test_two_targets_breaching_in_one_sweep_raise_the_priority_one_step(
-    round_the_clock: SlaPolicy, mailbox: Any, frozen: Clock
+    round_the_clock: SlaPolicy, mailbox: Mailbox, frozen: Clock
 ) -> None:
     round_the_clock.resolution_minutes = 60
     round_the_clock.save()
@@ -220,7 +222,7 @@ def test_two_targets_breaching_in_one_sweep_raise_the_priority_one_step(
 
 
 def test_a_breach_can_move_the_ticket_to_another_team(
-    round_the_clock: SlaPolicy, mailbox: Any, frozen: Clock
+    round_the_clock: SlaPolicy, mailbox: Mailbox, frozen: Clock
 ) -> None:
     from caredesk.accounts.models import Team
 

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import struct
 from datetime import timedelta
-from typing import Any
 
 import pytest
+from pytest_django import Settings
 
+from caredesk.accounts.models import Agent
 from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest
+from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.models import DeliveryStatus, OutboundEmail
 from caredesk.outbound.services import outbound_deliver
 from caredesk.tickets.attachments import Upload, clean_filename, uploads_check
 from caredesk.tickets.replies import ticket_reply
 from caredesk.tickets.services import ticket_add_note
-from tests.conftest import deliver
-from tests.mail import make_email
+from tests.conftest import deliver_ticket
+from tests.mail import SmtpSink, make_email, plain_text
 
 PDF = b"%PDF-1.4 a small document"
 
@@ -29,7 +31,7 @@ def program() -> bytes:
     return bytes(head)
 
 
-def test_files_are_checked_and_named_cleanly(settings: Any) -> None:
+def test_files_are_checked_and_named_cleanly(settings: Settings) -> None:
     checked = uploads_check([Upload("C:\\Users\\ann\\Refund form.pdf", "", PDF)])
     assert checked == [Upload("Refund form.pdf", "application/pdf", PDF)]
     assert uploads_check([Upload("notes", "text/plain", b"x")])[0].content_type == "text/plain"
@@ -57,11 +59,11 @@ def test_files_are_checked_and_named_cleanly(settings: Any) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_reply_files_reach_the_customer_and_a_retry_sends_the_same_files(
-    mailbox: Any, agent: Any, relay: Any, settings: Any
+    mailbox: Mailbox, agent: Agent, relay: SmtpSink, settings: Settings
 ) -> None:
     start = clock.now()
     with clock.frozen_at(start):
-        ticket = deliver(make_email(), mailbox).ticket
+        ticket = deliver_ticket(make_email(), mailbox)
         relay.wait_for(1)  # the acknowledgement
         relay.handler.refuse["jane@example.net"] = "451 4.3.0 Try again later"
         message = ticket_reply(
@@ -86,7 +88,7 @@ def test_reply_files_reach_the_customer_and_a_retry_sends_the_same_files(
 
     got = relay.wait_for(2)[-1].message
     assert got.get_content_type() == "multipart/mixed"
-    assert "The form is attached." in got.get_body(("plain",)).get_content()
+    assert "The form is attached." in plain_text(got)
     files = {part.get_filename(): part.get_payload(decode=True) for part in got.iter_attachments()}
     assert files == {"Refund form.pdf": PDF, "Überweisung.txt": "Grüße".encode()}
     text = next(p for p in got.iter_attachments() if p.get_content_maintype() == "text")
@@ -94,8 +96,10 @@ def test_reply_files_reach_the_customer_and_a_retry_sends_the_same_files(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_note_files_are_kept_and_never_emailed(mailbox: Any, agent: Any, relay: Any) -> None:
-    ticket = deliver(make_email(), mailbox).ticket
+def test_note_files_are_kept_and_never_emailed(
+    mailbox: Mailbox, agent: Agent, relay: SmtpSink
+) -> None:
+    ticket = deliver_ticket(make_email(), mailbox)
     relay.wait_for(1)
     note = ticket_add_note(
         ticket=ticket,
@@ -108,8 +112,8 @@ def test_note_files_are_kept_and_never_emailed(mailbox: Any, agent: Any, relay: 
     assert len(relay.wait_for(2, timeout=0.5)) == 1
 
 
-def test_a_refused_file_refuses_the_whole_reply(mailbox: Any, agent: Any) -> None:
-    ticket = deliver(make_email(), mailbox).ticket
+def test_a_refused_file_refuses_the_whole_reply(mailbox: Mailbox, agent: Agent) -> None:
+    ticket = deliver_ticket(make_email(), mailbox)
     with pytest.raises(InvalidRequest, match="empty"):
         ticket_reply(
             ticket=ticket, author=agent, text="Here", attachments=[Upload("a.txt", "", b"")]
@@ -117,10 +121,10 @@ def test_a_refused_file_refuses_the_whole_reply(mailbox: Any, agent: Any) -> Non
     assert not ticket.messages.filter(kind="reply").exists()
 
 
-def test_emails_without_files_stay_single_part(mailbox: Any, agent: Any) -> None:
+def test_emails_without_files_stay_single_part(mailbox: Mailbox, agent: Agent) -> None:
     from caredesk.outbound.compose import message_bytes
 
-    ticket = deliver(make_email(), mailbox).ticket
+    ticket = deliver_ticket(make_email(), mailbox)
     message = ticket_reply(ticket=ticket, author=agent, text="Plain")
     raw = message_bytes(OutboundEmail.objects.get(ticket_message=message))
     assert b"multipart" not in raw and raw.count(b"MIME-Version") == 1

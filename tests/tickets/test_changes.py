@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from caredesk.accounts.models import Team
+from caredesk.accounts.models import Agent, Team
 from caredesk.core import clock
+from caredesk.mailboxes.models import Mailbox
 from caredesk.notifications.models import Notification
 from caredesk.outbound.models import OutboundEmail
 from caredesk.outbound.services import outbound_deliver
@@ -35,8 +37,8 @@ from caredesk.tickets.services import (
 from caredesk.tickets.sla_sweep import sla_sweep_all
 from caredesk.tickets.split import ticket_split
 from tests.api.support import new_ticket
-from tests.conftest import deliver
-from tests.mail import make_email
+from tests.conftest import deliver, deliver_ticket
+from tests.mail import SmtpSink, make_email
 from tests.sla.conftest import only_calendar, only_policy
 
 ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -51,7 +53,10 @@ def heard() -> Iterator[list[TicketChanged]]:
 
 
 def test_the_hook_hears_each_change_after_commit_with_its_events(
-    mailbox: Any, agent: Any, heard: list[TicketChanged], django_capture_on_commit_callbacks: Any
+    mailbox: Mailbox,
+    agent: Agent,
+    heard: list[TicketChanged],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     ticket = new_ticket(mailbox)
     heard.clear()
@@ -67,7 +72,9 @@ def test_the_hook_hears_each_change_after_commit_with_its_events(
 
 
 def test_intake_announces_the_tickets_it_opens(
-    mailbox: Any, heard: list[TicketChanged], django_capture_on_commit_callbacks: Any
+    mailbox: Mailbox,
+    heard: list[TicketChanged],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         row = deliver(make_email(subject="Hello"), mailbox)
@@ -76,7 +83,10 @@ def test_intake_announces_the_tickets_it_opens(
 
 
 def test_a_change_that_rolls_back_is_never_announced(
-    mailbox: Any, agent: Any, heard: list[TicketChanged], django_capture_on_commit_callbacks: Any
+    mailbox: Mailbox,
+    agent: Agent,
+    heard: list[TicketChanged],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     ticket = new_ticket(mailbox)
     heard.clear()
@@ -92,7 +102,10 @@ def test_a_change_that_rolls_back_is_never_announced(
 
 
 def test_a_failing_subscriber_does_not_stop_the_others(
-    mailbox: Any, agent: Any, heard: list[TicketChanged], django_capture_on_commit_callbacks: Any
+    mailbox: Mailbox,
+    agent: Agent,
+    heard: list[TicketChanged],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     def broken(change: TicketChanged) -> None:
         raise ValueError("a consumer's bug")
@@ -138,9 +151,9 @@ def _failing_last_step(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(changes_module, "ticket_changed_announce", fail)
 
 
-def _two_ticket_conversation(mailbox: Any) -> tuple[Ticket, Message]:
+def _two_ticket_conversation(mailbox: Mailbox) -> tuple[Ticket, Message]:
     first = make_email(subject="Order late", message_id="<a1@example.net>")
-    ticket = deliver(first, mailbox).ticket
+    ticket = deliver_ticket(first, mailbox)
     second = make_email(
         subject=f"Re: Order late [#{ticket.pk}]",
         message_id="<a2@example.net>",
@@ -173,7 +186,7 @@ SERVICES: dict[str, Callable[[Ticket, Any, Any], Any]] = {
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
 def test_a_failure_after_the_first_write_leaves_nothing_half_done(
-    service: str, mailbox: Any, agent: Any, monkeypatch: pytest.MonkeyPatch
+    service: str, mailbox: Mailbox, agent: Agent, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ticket, _ = _two_ticket_conversation(mailbox)
     before = _state(ticket)
@@ -195,7 +208,7 @@ def test_a_failure_after_the_first_write_leaves_nothing_half_done(
 
 
 def test_a_sweep_that_fails_late_marks_no_timer(
-    mailbox: Any, agent: Any, monkeypatch: pytest.MonkeyPatch
+    mailbox: Mailbox, agent: Agent, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     only_calendar(always_open=True)
     only_policy(
@@ -215,7 +228,7 @@ def test_a_sweep_that_fails_late_marks_no_timer(
     assert sla_sweep_all(now=clock.now() + timedelta(hours=2)).breached == 1
 
 
-def test_a_merged_ticket_refuses_every_change(mailbox: Any, agent: Any) -> None:
+def test_a_merged_ticket_refuses_every_change(mailbox: Mailbox, agent: Agent) -> None:
     source, target = new_ticket(mailbox), new_ticket(mailbox, sender="b@example.org")
     ticket_merge(source=source, target=target, actor=agent, reason="same")
     for name in ("set_status", "assign", "set_priority", "add_note", "reply"):
@@ -227,7 +240,7 @@ def test_a_merged_ticket_refuses_every_change(mailbox: Any, agent: Any) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_second_change_waits_for_the_first_to_commit(mailbox: Any, agent: Any) -> None:
+def test_a_second_change_waits_for_the_first_to_commit(mailbox: Mailbox, agent: Agent) -> None:
     # PostgreSQL: the row lock. SQLite: transactions begin IMMEDIATE, one writer at a time.
     ticket = new_ticket(mailbox)
     holding, release = threading.Event(), threading.Event()
@@ -282,7 +295,7 @@ def test_a_second_change_waits_for_the_first_to_commit(mailbox: Any, agent: Any)
 
 
 def test_no_event_of_a_busy_day_holds_an_email_address(
-    mailbox: Any, agent: Any, relay: Any
+    mailbox: Mailbox, agent: Agent, relay: SmtpSink
 ) -> None:
     only_calendar(always_open=True)
     only_policy(

@@ -28,7 +28,9 @@ RULES = PriorityRules()
         ("Store", "There was a total outage last night", "urgent", "outage"),
     ],
 )
-def test_phrases_in_several_languages_raise_the_priority(subject, text, expected, why):
+def test_phrases_in_several_languages_raise_the_priority(
+    subject: str, text: str, expected: str, why: str
+) -> None:
     verdict = RULES.detect(subject=subject, text=text)
     assert verdict.priority == expected
     assert verdict.reason.startswith(why)
@@ -44,13 +46,13 @@ def test_phrases_in_several_languages_raise_the_priority(subject, text, expected
         "This is the worst weather, anyway: where is my parcel?",  # one angry word is not anger
     ],
 )
-def test_ordinary_questions_stay_normal(text):
+def test_ordinary_questions_stay_normal(text: str) -> None:
     verdict = RULES.detect(subject="Question", text=text)
     assert verdict.priority == "normal"
     assert verdict.reasons == ()
 
 
-def test_strong_anger_is_high_with_the_words_that_showed_it():
+def test_strong_anger_is_high_with_the_words_that_showed_it() -> None:
     verdict = RULES.detect(subject="Order", text="This is unacceptable. Worst service ever.")
     assert verdict.priority == "high"
     assert verdict.reason == "strong anger: unacceptable, worst"
@@ -58,14 +60,14 @@ def test_strong_anger_is_high_with_the_words_that_showed_it():
     assert shouting.priority == "high"
 
 
-def test_vip_customers_are_high_and_the_strongest_signal_wins():
+def test_vip_customers_are_high_and_the_strongest_signal_wins() -> None:
     assert RULES.detect(subject="Hi", text="A question", vip=True).priority == "high"
     both = RULES.detect(subject="Hi", text="I was charged twice", vip=True)
     assert both.priority == "urgent"
     assert both.reasons == ('charged twice: "charged twice"',)
 
 
-def test_signals_are_configurable():
+def test_signals_are_configurable() -> None:
     rules = PriorityRules(
         phrases=[PhraseSignal("urgent", "data loss", ("lost all my data", "datos perdidos"))],
         anger=(),
@@ -79,7 +81,9 @@ def test_signals_are_configurable():
 
 
 @given(subject=st.text(max_size=200), text=st.text(max_size=2000), vip=st.booleans())
-def test_any_text_gets_a_known_priority_and_never_raises(subject, text, vip):
+def test_any_text_gets_a_known_priority_and_never_raises(
+    subject: str, text: str, vip: bool
+) -> None:
     verdict = RULES.detect(subject=subject, text=text, vip=vip)
     assert verdict.priority in ("urgent", "high", "normal", "low")
     assert (verdict.priority == "normal") == (verdict.reasons == ())

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from caredesk.customers.models import Organisation, OrganisationDomain
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.models import PriorityPhrase
 from tests.api.support import new_ticket
 
 
-def test_customers_of_a_vip_organisation_get_high_priority(mailbox: Any) -> None:
+def test_customers_of_a_vip_organisation_get_high_priority(mailbox: Mailbox) -> None:
     bigco = Organisation.objects.create(name="BigCo", vip=True)
     OrganisationDomain.objects.create(organisation=bigco, domain="bigco.example")
 
@@ -20,7 +19,7 @@ def test_customers_of_a_vip_organisation_get_high_priority(mailbox: Any) -> None
     assert vip.events.get(kind="priority_set").data["why"] == "VIP customer"
 
 
-def test_phrases_admins_add_raise_the_priority_with_their_label(mailbox: Any) -> None:
+def test_phrases_admins_add_raise_the_priority_with_their_label(mailbox: Mailbox) -> None:
     PriorityPhrase.objects.create(phrase="payroll", priority="urgent", label="payroll blocked")
     PriorityPhrase.objects.create(phrase="newsletter", priority="low", active=False)
 

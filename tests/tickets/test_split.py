@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
+from caredesk.accounts.models import Agent
 from caredesk.core.errors import InvalidRequest
+from caredesk.mailboxes.models import Mailbox
 from caredesk.sla.models import SlaTimer
 from caredesk.tickets.models import Message, MessageKind, Status, Ticket
 from caredesk.tickets.replies import ticket_reply
 from caredesk.tickets.services import ticket_add_note, ticket_merge
 from caredesk.tickets.split import split_subject, ticket_split
-from tests.conftest import deliver
+from tests.conftest import deliver, deliver_ticket
 from tests.mail import make_email
 
 FIRST = "<first@example.net>"
 SECOND = "<second@example.net>"
 
 
-def conversation(mailbox: Any) -> tuple[Ticket, Message]:
+def conversation(mailbox: Mailbox) -> tuple[Ticket, Message]:
     """A ticket with two customer emails, the second about something else."""
-    ticket = deliver(make_email(subject="Order 1234 is late", message_id=FIRST), mailbox).ticket
+    ticket = deliver_ticket(make_email(subject="Order 1234 is late", message_id=FIRST), mailbox)
     second = make_email(
         subject=f"Re: Order 1234 is late [#{ticket.pk}]",
         message_id=SECOND,
@@ -33,7 +33,9 @@ def conversation(mailbox: Any) -> tuple[Ticket, Message]:
     return ticket, ticket.messages.get(message_id="second@example.net")
 
 
-def test_the_message_moves_to_a_new_ticket_with_events_on_both(mailbox: Any, agent: Any) -> None:
+def test_the_message_moves_to_a_new_ticket_with_events_on_both(
+    mailbox: Mailbox, agent: Agent
+) -> None:
     ticket, message = conversation(mailbox)
     new = ticket_split(message=message, actor=agent)
 
@@ -59,9 +61,9 @@ def test_the_message_moves_to_a_new_ticket_with_events_on_both(mailbox: Any, age
 
 
 def test_the_old_ticket_stops_owing_a_reply_for_the_message_that_left(
-    mailbox: Any, agent: Any
+    mailbox: Mailbox, agent: Agent
 ) -> None:
-    ticket = deliver(make_email(subject="Order late", message_id=FIRST), mailbox).ticket
+    ticket = deliver_ticket(make_email(subject="Order late", message_id=FIRST), mailbox)
     ticket_reply(ticket=ticket, author=agent, text="It ships today.")
     later = make_email(message_id=SECOND, in_reply_to=FIRST, body="And my login fails.\n")
     assert deliver(later, mailbox).ticket_id == ticket.pk
@@ -75,14 +77,16 @@ def test_the_old_ticket_stops_owing_a_reply_for_the_message_that_left(
     assert SlaTimer.objects.get(ticket=new, kind="first_reply").state == "running"
 
 
-def test_the_old_ticket_still_owes_a_reply_for_its_other_messages(mailbox: Any, agent: Any) -> None:
+def test_the_old_ticket_still_owes_a_reply_for_its_other_messages(
+    mailbox: Mailbox, agent: Agent
+) -> None:
     ticket, message = conversation(mailbox)  # two customer emails, no reply yet
     ticket_split(message=message, actor=agent)
     assert SlaTimer.objects.get(ticket=ticket, kind="first_reply").state == "running"
 
 
-def test_attachments_go_with_the_message(mailbox: Any, agent: Any) -> None:
-    ticket = deliver(make_email(subject="Two things", message_id=FIRST), mailbox).ticket
+def test_attachments_go_with_the_message(mailbox: Mailbox, agent: Agent) -> None:
+    ticket = deliver_ticket(make_email(subject="Two things", message_id=FIRST), mailbox)
     from tests.api.support import raw_email
 
     raw = raw_email(
@@ -97,8 +101,8 @@ def test_attachments_go_with_the_message(mailbox: Any, agent: Any) -> None:
     assert attachment.file.read() == b"%PDF"
 
 
-def test_refused_splits_say_why(mailbox: Any, agent: Any) -> None:
-    ticket = deliver(make_email(message_id=FIRST), mailbox).ticket
+def test_refused_splits_say_why(mailbox: Mailbox, agent: Agent) -> None:
+    ticket = deliver_ticket(make_email(message_id=FIRST), mailbox)
     only = ticket.messages.get(kind=MessageKind.CUSTOMER)
     with pytest.raises(InvalidRequest, match="only message from the customer"):
         ticket_split(message=only, actor=agent)
@@ -110,7 +114,7 @@ def test_refused_splits_say_why(mailbox: Any, agent: Any) -> None:
         ticket_split(message=note, actor=agent)
 
     other, message = conversation(mailbox)
-    target = deliver(make_email(subject="Elsewhere"), mailbox).ticket
+    target = deliver_ticket(make_email(subject="Elsewhere"), mailbox)
     ticket_merge(source=other, target=target, actor=agent, reason="same customer")
     message.refresh_from_db()
     assert message.ticket_id == target.pk  # merged: the message lives on the target now
@@ -128,7 +132,9 @@ def test_split_subject_drops_prefixes_and_ticket_tags() -> None:
 # -- threading after a split ---------------------------------------------------------------
 
 
-def test_replies_to_the_split_message_thread_into_the_new_ticket(mailbox: Any, agent: Any) -> None:
+def test_replies_to_the_split_message_thread_into_the_new_ticket(
+    mailbox: Mailbox, agent: Agent
+) -> None:
     ticket, message = conversation(mailbox)
     new = ticket_split(message=message, actor=agent)
 
@@ -150,7 +156,7 @@ def test_replies_to_the_split_message_thread_into_the_new_ticket(mailbox: Any, a
     assert (row.status, row.ticket_id) == ("ignored", new.pk)
 
 
-def test_a_reply_from_the_new_ticket_threads_back_there(mailbox: Any, agent: Any) -> None:
+def test_a_reply_from_the_new_ticket_threads_back_there(mailbox: Mailbox, agent: Agent) -> None:
     _, message = conversation(mailbox)
     new = ticket_split(message=message, actor=agent)
     reply = ticket_reply(ticket=new, author=agent, text="Let us sort out your login.")
@@ -165,10 +171,10 @@ def test_a_reply_from_the_new_ticket_threads_back_there(mailbox: Any, agent: Any
     assert deliver(answer, mailbox).ticket_id == new.pk
 
 
-def test_split_tickets_stay_apart_after_a_merge_on_one_side(mailbox: Any, agent: Any) -> None:
+def test_split_tickets_stay_apart_after_a_merge_on_one_side(mailbox: Mailbox, agent: Agent) -> None:
     ticket, message = conversation(mailbox)
     new = ticket_split(message=message, actor=agent)
-    target = deliver(make_email(subject="Also about order 1234"), mailbox).ticket
+    target = deliver_ticket(make_email(subject="Also about order 1234"), mailbox)
     ticket_merge(source=ticket, target=target, actor=agent, reason="same order")
 
     answer = make_email(subject="Re: login", in_reply_to=SECOND, references=[FIRST, SECOND])
@@ -180,12 +186,12 @@ def test_split_tickets_stay_apart_after_a_merge_on_one_side(mailbox: Any, agent:
 
 
 def test_parts_of_one_conversation_are_still_merged_when_nobody_split_them(
-    mailbox: Any,
+    mailbox: Mailbox,
 ) -> None:
     # A reply that arrives before the email it answers opens a ticket of its own ...
     early = make_email(subject="Re: Refund", in_reply_to=FIRST, references=[FIRST])
-    stray = deliver(early, mailbox).ticket
-    main = deliver(make_email(subject="Another matter", message_id=SECOND), mailbox).ticket
+    stray = deliver_ticket(early, mailbox)
+    main = deliver_ticket(make_email(subject="Another matter", message_id=SECOND), mailbox)
     assert stray.pk != main.pk
     # ... and an email naming both joins them, as before splitting existed.
     both = make_email(subject="Re: all", in_reply_to=SECOND, references=[FIRST, SECOND])

@@ -3,17 +3,18 @@ and a customer's message is split into a ticket of its own."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
+from caredesk.accounts.models import Agent
 from caredesk.accounts.services import agent_create
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.models import MessageKind, Ticket
 from caredesk.workspace.models import Draft
 from tests.api.support import new_ticket
 from tests.conftest import deliver, wait_until
-from tests.mail import make_email
+from tests.mail import SmtpSink, make_email, plain_text
 from tests.workspace.browser import sign_in
 from tests.workspace.test_screens import WIDTHS, look
 
@@ -23,12 +24,12 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def ann(db: None) -> Any:
+def ann(db: None) -> Agent:
     return agent_create(email="ann@example.com", name="Ann Agent", role="agent", password=PASSWORD)
 
 
 def test_a_reply_with_files_reaches_the_relay_with_them(
-    page: Page, live_server: Any, mailbox: Any, ann: Any, relay: Any
+    page: Page, live_server: LiveServer, mailbox: Mailbox, ann: Agent, relay: SmtpSink
 ) -> None:
     ticket = new_ticket(mailbox, subject="Return label?")
     relay.wait_for(1)  # the acknowledgement
@@ -36,12 +37,11 @@ def test_a_reply_with_files_reaches_the_relay_with_them(
     page.goto(f"{live_server.url}/tickets/{ticket.pk}")
 
     page.get_by_label("Message").fill("The label and the steps are attached.")
-    page.get_by_label("Attach files").set_input_files(
-        [
-            {"name": "label.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 label"},
-            {"name": "steps.txt", "mimeType": "text/plain", "buffer": b"1. Print it"},
-        ]
-    )
+    chosen: list[FilePayload] = [
+        {"name": "label.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 label"},
+        {"name": "steps.txt", "mimeType": "text/plain", "buffer": b"1. Print it"},
+    ]
+    page.get_by_label("Attach files").set_input_files(chosen)
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("status")).to_contain_text("Reply sent")
     entry = page.locator(".entry.reply")
@@ -49,13 +49,13 @@ def test_a_reply_with_files_reaches_the_relay_with_them(
     expect(entry.get_by_role("link", name="steps.txt")).to_be_visible()
 
     got = relay.wait_for(2)[-1].message
-    assert "The label and the steps are attached." in got.get_body(("plain",)).get_content()
+    assert "The label and the steps are attached." in plain_text(got)
     files = {p.get_filename(): p.get_payload(decode=True) for p in got.iter_attachments()}
     assert files == {"label.pdf": b"%PDF-1.4 label", "steps.txt": b"1. Print it"}
 
 
 def test_a_dangerous_file_is_refused_with_a_message_and_the_text_is_kept(
-    page: Page, live_server: Any, mailbox: Any, ann: Any
+    page: Page, live_server: LiveServer, mailbox: Mailbox, ann: Agent
 ) -> None:
     ticket = new_ticket(mailbox)
     sign_in(page, live_server.url)
@@ -71,7 +71,7 @@ def test_a_dangerous_file_is_refused_with_a_message_and_the_text_is_kept(
 
 
 def test_a_draft_survives_a_reload_and_another_browser_and_goes_once_sent(
-    browser: Browser, page: Page, live_server: Any, mailbox: Any, ann: Any
+    browser: Browser, page: Page, live_server: LiveServer, mailbox: Mailbox, ann: Agent
 ) -> None:
     ticket = new_ticket(mailbox)
     url = f"{live_server.url}/tickets/{ticket.pk}"
@@ -106,7 +106,7 @@ def test_a_draft_survives_a_reload_and_another_browser_and_goes_once_sent(
 
 
 def test_leaving_the_page_at_once_keeps_the_draft_and_discard_drops_it(
-    page: Page, live_server: Any, mailbox: Any, ann: Any
+    page: Page, live_server: LiveServer, mailbox: Mailbox, ann: Agent
 ) -> None:
     ticket = new_ticket(mailbox)
     url = f"{live_server.url}/tickets/{ticket.pk}"
@@ -127,7 +127,7 @@ def test_leaving_the_page_at_once_keeps_the_draft_and_discard_drops_it(
 
 
 def test_split_a_message_into_a_new_ticket(
-    page: Page, live_server: Any, mailbox: Any, ann: Any
+    page: Page, live_server: LiveServer, mailbox: Mailbox, ann: Agent
 ) -> None:
     ticket = new_ticket(mailbox, subject="Order 1234 is late")
     first = ticket.messages.get(kind=MessageKind.CUSTOMER)
@@ -161,7 +161,7 @@ def test_split_a_message_into_a_new_ticket(
 
 
 def test_declining_the_question_splits_nothing(
-    page: Page, live_server: Any, mailbox: Any, ann: Any
+    page: Page, live_server: LiveServer, mailbox: Mailbox, ann: Agent
 ) -> None:
     ticket = new_ticket(mailbox)
     first = ticket.messages.get(kind=MessageKind.CUSTOMER)
@@ -176,9 +176,9 @@ def test_declining_the_question_splits_nothing(
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_composer_fits_and_is_labelled(
-    page: Page, live_server: Any, mailbox: Any, ann: Any, width: str
+    page: Page, live_server: LiveServer, mailbox: Mailbox, ann: Agent, width: str
 ) -> None:
-    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
+    page.set_viewport_size(WIDTHS[width])
     ticket = new_ticket(mailbox, subject="Charged twice", attachment=("receipt.pdf", b"%PDF"))
     first = ticket.messages.get(kind=MessageKind.CUSTOMER)
     deliver(make_email(in_reply_to=f"<{first.message_id}>", subject="Re: more"), mailbox)

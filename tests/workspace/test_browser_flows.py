@@ -4,15 +4,17 @@ reply (delivered to the SMTP relay), add a note, solve; a hostile email never ru
 from __future__ import annotations
 
 import smtplib
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
+from caredesk.accounts.models import Agent
 from caredesk.accounts.services import agent_create
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.models import Ticket
 from tests.conftest import wait_until
-from tests.mail import make_email
+from tests.mail import SmtpSink, make_email, plain_text
 from tests.workspace.browser import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,12 +23,17 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def ann(db: None) -> Any:
+def ann(db: None) -> Agent:
     return agent_create(email="ann@example.com", name="Ann Agent", role="agent", password=PASSWORD)
 
 
 def test_triage_reply_note_and_solve_an_email_from_smtp(
-    page: Page, live_server: Any, mailbox: Any, ann: Any, smtp_intake: Any, relay: Any
+    page: Page,
+    live_server: LiveServer,
+    mailbox: Mailbox,
+    ann: Agent,
+    smtp_intake: tuple[str, int],
+    relay: SmtpSink,
 ) -> None:
     with smtplib.SMTP(*smtp_intake) as smtp:
         smtp.sendmail(
@@ -57,7 +64,7 @@ def test_triage_reply_note_and_solve_an_email_from_smtp(
     expect(page.get_by_role("status")).to_contain_text("Reply sent")
     (_, reply) = relay.wait_for(2)
     assert reply.message["To"] == "jane@example.net"
-    assert "second charge is refunded" in reply.message.get_body(("plain",)).get_content()
+    assert "second charge is refunded" in plain_text(reply.message)
 
     page.get_by_label("Internal note").check()
     page.get_by_label("Message").fill("Refund issued in the billing tool.")
@@ -73,7 +80,7 @@ def test_triage_reply_note_and_solve_an_email_from_smtp(
 
 
 def test_a_hostile_email_never_runs_script(
-    page: Page, live_server: Any, mailbox: Any, ann: Any
+    page: Page, live_server: LiveServer, mailbox: Mailbox, ann: Agent
 ) -> None:
     from tests.conftest import deliver
 

@@ -3,12 +3,12 @@ with x) and change them together."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from caredesk.accounts.services import agent_create
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.models import Ticket
 from tests.api.support import new_ticket
 from tests.workspace.browser import sign_in
@@ -19,7 +19,7 @@ PASSWORD = "correct horse battery"
 
 
 def test_filter_save_a_view_and_change_tickets_together(
-    page: Page, live_server: Any, mailbox: Any
+    page: Page, live_server: LiveServer, mailbox: Mailbox
 ) -> None:
     ann = agent_create(email="ann@example.com", name="Ann Agent", role="agent", password=PASSWORD)
     outage = new_ticket(mailbox, sender="a@example.org", subject="Site down", body="Outage!")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from caredesk.accounts.services import agent_create
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.models import Ticket
 from tests.api.support import new_ticket
 from tests.workspace.browser import sign_in
@@ -25,7 +25,7 @@ def agent_page(browser: Browser, base: str, email: str, name: str) -> Page:
 
 
 def test_agents_on_one_ticket_see_each_other_and_a_reply_made_meanwhile(
-    browser: Browser, live_server: Any, mailbox: Any
+    browser: Browser, live_server: LiveServer, mailbox: Mailbox
 ) -> None:
     ticket = new_ticket(mailbox, subject="Where is my parcel?")
     ann = agent_page(browser, live_server.url, "ann@example.com", "Ann Agent")
@@ -43,7 +43,7 @@ def test_agents_on_one_ticket_see_each_other_and_a_reply_made_meanwhile(
     expect(warning).to_contain_text("Bo Agent answered since you opened this ticket", timeout=8000)
 
 
-def test_merge_a_ticket_into_another(page: Page, live_server: Any, mailbox: Any) -> None:
+def test_merge_a_ticket_into_another(page: Page, live_server: LiveServer, mailbox: Mailbox) -> None:
     first = new_ticket(mailbox, sender="jane@example.net", subject="Login broken")
     second = new_ticket(mailbox, sender="jane@example.net", subject="Still cannot log in")
     agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
@@ -62,7 +62,9 @@ def test_merge_a_ticket_into_another(page: Page, live_server: Any, mailbox: Any)
     assert (second.status, second.merged_into_id) == ("closed", first.pk)
 
 
-def test_keyboard_shortcuts_and_search(page: Page, live_server: Any, mailbox: Any) -> None:
+def test_keyboard_shortcuts_and_search(
+    page: Page, live_server: LiveServer, mailbox: Mailbox
+) -> None:
     ticket = new_ticket(mailbox, sender="kim@example.org", subject="Invoice copy")
     new_ticket(mailbox, sender="lee@example.org", subject="Something else")
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)

@@ -3,13 +3,13 @@ what the agent was writing stays, and the timeline and message say what happened
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from caredesk.accounts.models import Team
 from caredesk.accounts.services import agent_create
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.models import Ticket
 from tests.api.support import new_ticket
 from tests.workspace.browser import sign_in
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "correct horse battery"
 
 
-def test_properties_change_in_place(page: Page, live_server: Any, mailbox: Any) -> None:
+def test_properties_change_in_place(page: Page, live_server: LiveServer, mailbox: Mailbox) -> None:
     agent_create(email="ann@example.com", name="Ann Agent", role="admin", password=PASSWORD)
     Team.objects.create(name="Billing")
     ticket = new_ticket(mailbox, subject="Invoice", body="Where is my invoice?")
@@ -52,5 +52,6 @@ def test_properties_change_in_place(page: Page, live_server: Any, mailbox: Any) 
     expect(page.get_by_label("Message")).to_have_value("Half-written answer")
     expect(page.get_by_label("Status")).to_have_value("pending")
     ticket = Ticket.objects.get(pk=ticket.pk)
+    assert ticket.team is not None
     assert (ticket.status, ticket.team.name, ticket.priority) == ("pending", "Billing", "high")
     assert sorted(ticket.tags.values_list("name", flat=True)) == ["invoice", "vip"]

@@ -8,6 +8,7 @@ from typing import Any
 from django.test import Client
 
 from caredesk.accounts.services import agent_create
+from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.models import OutboundEmail
 from caredesk.tickets.replies import ticket_reply
 from caredesk.workspace.models import Draft
@@ -21,7 +22,7 @@ def said(response: Any) -> str:
     return " ".join(str(m) for m in response.context["messages"])
 
 
-def test_a_reply_waits_for_the_agent_to_read_what_came_in(client: Client, mailbox: Any) -> None:
+def test_a_reply_waits_for_the_agent_to_read_what_came_in(client: Client, mailbox: Mailbox) -> None:
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     bob = agent_create(email="bob@example.com", name="Bob", role="agent", password=PASSWORD)
     ticket = new_ticket(mailbox, subject="Refund", body="Where is my refund?")

@@ -9,9 +9,11 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from caredesk.accounts.services import agent_create
 from caredesk.core import clock
+from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.models import OutboundEmail
 from caredesk.outbound.transports import MemoryTransport
 from caredesk.tickets.models import Attachment, Message, MessageKind, Ticket
@@ -40,7 +42,9 @@ def text_of(response: Any) -> str:
 
 
 def test_a_reply_carries_its_files_to_the_customer(
-    client: Client, mailbox: Any, django_capture_on_commit_callbacks: Any
+    client: Client,
+    mailbox: Mailbox,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     signed_in(client)
     ticket = new_ticket(mailbox)
@@ -75,7 +79,9 @@ def test_a_reply_carries_its_files_to_the_customer(
 
 
 def test_a_note_keeps_its_files_without_emailing_them(
-    client: Client, mailbox: Any, django_capture_on_commit_callbacks: Any
+    client: Client,
+    mailbox: Mailbox,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     signed_in(client)
     ticket = new_ticket(mailbox)
@@ -94,7 +100,7 @@ def test_a_note_keeps_its_files_without_emailing_them(
 
 
 def test_refused_files_are_a_message_and_the_words_stay_as_a_draft(
-    client: Client, mailbox: Any
+    client: Client, mailbox: Mailbox
 ) -> None:
     ann = signed_in(client)
     ticket = new_ticket(mailbox)
@@ -113,7 +119,7 @@ def test_refused_files_are_a_message_and_the_words_stay_as_a_draft(
 
 
 def test_files_over_the_limit_are_refused_before_they_are_stored(
-    client: Client, mailbox: Any, settings: Any
+    client: Client, mailbox: Mailbox, settings: Settings
 ) -> None:
     settings.CAREDESK_REPLY_ATTACHMENTS_MAX_MB = 1
     ann = signed_in(client)
@@ -131,7 +137,7 @@ def test_files_over_the_limit_are_refused_before_they_are_stored(
 # -- drafts --------------------------------------------------------------------------------
 
 
-def test_a_draft_is_saved_restored_and_private(client: Client, mailbox: Any) -> None:
+def test_a_draft_is_saved_restored_and_private(client: Client, mailbox: Mailbox) -> None:
     ann = signed_in(client, time_zone="Europe/Berlin")
     ticket = new_ticket(mailbox)
     with clock.frozen_at(datetime(2026, 11, 24, 10, 5, tzinfo=UTC)):
@@ -162,7 +168,7 @@ def test_a_draft_is_saved_restored_and_private(client: Client, mailbox: Any) -> 
     assert not Draft.objects.filter(agent=ann).exists()
 
 
-def test_sending_or_discarding_removes_the_draft(client: Client, mailbox: Any) -> None:
+def test_sending_or_discarding_removes_the_draft(client: Client, mailbox: Mailbox) -> None:
     ann = signed_in(client)
     ticket = new_ticket(mailbox)
     client.post(f"/tickets/{ticket.pk}/draft", {"kind": "reply", "text": "Hello"})
@@ -181,7 +187,7 @@ def test_sending_or_discarding_removes_the_draft(client: Client, mailbox: Any) -
 
 
 def test_a_save_from_a_page_that_already_sent_does_not_bring_the_draft_back(
-    client: Client, mailbox: Any
+    client: Client, mailbox: Mailbox
 ) -> None:
     ann = signed_in(client)
     ticket = new_ticket(mailbox)
@@ -198,7 +204,7 @@ def test_a_save_from_a_page_that_already_sent_does_not_bring_the_draft_back(
     assert saved.status_code == 200
 
 
-def test_drafts_of_tickets_out_of_reach_are_refused(client: Client, mailbox: Any) -> None:
+def test_drafts_of_tickets_out_of_reach_are_refused(client: Client, mailbox: Mailbox) -> None:
     signed_in(client)
     assert client.post("/tickets/999999/draft", {"text": "x"}).status_code == 404
     assert client.post("/tickets/999999/draft/discard").status_code == 404
@@ -208,7 +214,7 @@ def test_drafts_of_tickets_out_of_reach_are_refused(client: Client, mailbox: Any
 # -- splitting -----------------------------------------------------------------------------
 
 
-def two_topics(mailbox: Any) -> tuple[Ticket, Message]:
+def two_topics(mailbox: Mailbox) -> tuple[Ticket, Message]:
     ticket = new_ticket(mailbox, subject="Order 1234 is late")
     first = ticket.messages.get(kind=MessageKind.CUSTOMER)
     raw = make_email(
@@ -217,10 +223,12 @@ def two_topics(mailbox: Any) -> tuple[Ticket, Message]:
         body="Also, my password reset email never came.\n",
     )
     assert deliver(raw, mailbox).ticket_id == ticket.pk
-    return ticket, ticket.messages.filter(kind=MessageKind.CUSTOMER).last()  # type: ignore[return-value]
+    second = ticket.messages.filter(kind=MessageKind.CUSTOMER).last()
+    assert second is not None
+    return ticket, second
 
 
-def test_split_a_message_into_a_new_ticket(client: Client, mailbox: Any) -> None:
+def test_split_a_message_into_a_new_ticket(client: Client, mailbox: Mailbox) -> None:
     ann = signed_in(client)
     ticket, message = two_topics(mailbox)
     page = text_of(client.get(f"/tickets/{ticket.pk}"))
@@ -242,7 +250,7 @@ def test_split_a_message_into_a_new_ticket(client: Client, mailbox: Any) -> None
     assert new.events.get(kind="split_from").actor == ann
 
 
-def test_refused_splits_are_messages(client: Client, mailbox: Any) -> None:
+def test_refused_splits_are_messages(client: Client, mailbox: Mailbox) -> None:
     signed_in(client)
     ticket = new_ticket(mailbox)
     only = ticket.messages.get(kind=MessageKind.CUSTOMER)
@@ -260,7 +268,7 @@ def test_refused_splits_are_messages(client: Client, mailbox: Any) -> None:
     assert Ticket.objects.count() == 2
 
 
-def test_sending_still_needs_the_csrf_token(mailbox: Any) -> None:
+def test_sending_still_needs_the_csrf_token(mailbox: Mailbox) -> None:
     # The reply view sets up its upload limit before Django's CSRF check, then checks itself.
     client = Client(enforce_csrf_checks=True)
     signed_in(client)

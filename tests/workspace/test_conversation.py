@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 from django.test import Client
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from caredesk.accounts.services import agent_create
+from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.models import OutboundEmail
 from caredesk.outbound.services import outbound_deliver
 from caredesk.tickets.models import Ticket
@@ -23,7 +25,8 @@ from caredesk.tickets.replies import ticket_reply
 from caredesk.tickets.services import ticket_assign, ticket_set_status
 from caredesk.workspace.conversation import timeline
 from tests.api.support import new_ticket
-from tests.conftest import deliver
+from tests.conftest import deliver, ticket_of
+from tests.mail import SmtpSink
 from tests.workspace.browser import sign_in
 
 PASSWORD = "correct horse battery"
@@ -46,13 +49,14 @@ def html_email(*, remote: str) -> bytes:
         '<img alt="logo" src="cid:logo@example.net"></p>',
         subtype="html",
     )
-    html_part = msg.get_payload()[1]
+    html_part = msg.get_payload(1)
+    assert isinstance(html_part, EmailMessage)
     html_part.add_related(PIXEL, "image", "png", cid="<logo@example.net>", filename="logo.png")
     return msg.as_bytes()
 
 
 def test_timeline_puts_events_between_messages_in_order(
-    client: Client, mailbox: Any, relay: Any
+    client: Client, mailbox: Mailbox, relay: SmtpSink
 ) -> None:
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     ticket = new_ticket(mailbox, subject="Broken", body="It is broken.")
@@ -64,7 +68,7 @@ def test_timeline_puts_events_between_messages_in_order(
     ticket_set_status(ticket=ticket, status="solved", actor=ann)
 
     entries = timeline(Ticket.objects.get(pk=ticket.pk), zone=UTC)
-    told = [e.summary if e.event else e.message.kind for e in entries]  # type: ignore[union-attr]
+    told = [e.message.kind if e.message else e.summary for e in entries]
     assert told[0] == "customer"
     assert "Ann assigned it to Ann" in told
     assert told.index("Ann assigned it to Ann") < told.index("reply")
@@ -82,10 +86,12 @@ def test_timeline_puts_events_between_messages_in_order(
     assert "jane@example.net" not in "".join(t for t in told if t != "customer")
 
 
-def test_customer_html_is_served_with_remote_images_blocked(client: Client, mailbox: Any) -> None:
+def test_customer_html_is_served_with_remote_images_blocked(
+    client: Client, mailbox: Mailbox
+) -> None:
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     row = deliver(html_email(remote="https://tracker.example/p.png"), mailbox)
-    message = Ticket.objects.get(pk=row.ticket_id).messages.get(kind="customer")
+    message = ticket_of(row).messages.get(kind="customer")
     url = f"/messages/{message.pk}/html"
     assert client.get(url).status_code == 302
     client.force_login(ann)
@@ -132,7 +138,7 @@ def tracker() -> Iterator[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_remote_images_load_only_when_the_agent_asks(
-    page: Page, live_server: Any, mailbox: Any, tracker: str
+    page: Page, live_server: LiveServer, mailbox: Mailbox, tracker: str
 ) -> None:
     agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     row = deliver(html_email(remote=f"{tracker}/pixel.png?who=jane"), mailbox)

@@ -9,6 +9,7 @@ from django.test import Client
 
 from caredesk.accounts.models import Team
 from caredesk.accounts.services import agent_create
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.services import ticket_merge, ticket_set_properties
 from caredesk.workspace.models import SavedView
@@ -21,7 +22,7 @@ def said(response: Any) -> str:
     return " ".join(str(m) for m in response.context["messages"])
 
 
-def test_bulk_assign_status_and_tag(client: Client, mailbox: Any) -> None:
+def test_bulk_assign_status_and_tag(client: Client, mailbox: Mailbox) -> None:
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     bob = agent_create(email="bob@example.com", name="Bob", role="agent", password=PASSWORD)
     one = new_ticket(mailbox, sender="a@example.org")
@@ -55,7 +56,7 @@ def test_bulk_assign_status_and_tag(client: Client, mailbox: Any) -> None:
 
 
 def test_bulk_merge_gathers_tickets_into_the_oldest_and_reports_refusals(
-    client: Client, mailbox: Any
+    client: Client, mailbox: Mailbox
 ) -> None:
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     billing = Team.objects.create(name="Billing")
@@ -86,7 +87,7 @@ def test_bulk_merge_gathers_tickets_into_the_oldest_and_reports_refusals(
 
 
 def test_saved_views_are_private_unless_shared_by_a_supervisor(
-    client: Client, mailbox: Any
+    client: Client, mailbox: Mailbox
 ) -> None:
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     sue = agent_create(email="sue@example.com", name="Sue", role="supervisor", password=PASSWORD)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -17,6 +16,7 @@ from caredesk.accounts.services import agent_create
 from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest
 from caredesk.customers.models import Customer
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.models import PRIORITY_RANK, Ticket
 from caredesk.tickets.selectors import ATTENTION, RECENT
 from caredesk.tickets.services import ticket_assign, ticket_set_properties
@@ -27,7 +27,7 @@ from tests.api.support import new_ticket
 PASSWORD = "correct horse battery"
 
 
-def many_tickets(mailbox: Any, count: int, seed: int) -> list[Ticket]:
+def many_tickets(mailbox: Mailbox, count: int, seed: int) -> list[Ticket]:
     """Tickets with mixed priorities, due times (some none, some equal) and equal created
     times, the cases keyset paging must get right."""
     chance = random.Random(seed)
@@ -63,7 +63,9 @@ def attention_order(tickets: list[Ticket]) -> list[int]:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_keyset_pages_show_every_ticket_once_in_order_both_ways(mailbox: Any, seed: int) -> None:
+def test_keyset_pages_show_every_ticket_once_in_order_both_ways(
+    mailbox: Mailbox, seed: int
+) -> None:
     tickets = many_tickets(mailbox, 47, seed)
     rows = Ticket.objects.filter(subject__startswith="T")
     pages = [keyset_page(rows, ATTENTION, size=10)]
@@ -82,7 +84,7 @@ def test_keyset_pages_show_every_ticket_once_in_order_both_ways(mailbox: Any, se
     assert back.before is None
 
 
-def test_keyset_pages_of_recently_updated_and_a_vanished_cursor(mailbox: Any) -> None:
+def test_keyset_pages_of_recently_updated_and_a_vanished_cursor(mailbox: Mailbox) -> None:
     tickets = many_tickets(mailbox, 12, 4)
     rows = Ticket.objects.filter(subject__startswith="T")
     first = keyset_page(rows, RECENT, size=5)
@@ -92,11 +94,12 @@ def test_keyset_pages_of_recently_updated_and_a_vanished_cursor(mailbox: Any) ->
     assert [t.pk for p in (first, second, third) for t in p.rows] == [t.pk for t in newest]
     assert third.after is None
     # A ticket deleted (or merged away) under the cursor: start again from the top.
+    assert first.after is not None
     Ticket.objects.filter(pk=first.after).delete()
     assert keyset_page(rows, RECENT, after=first.after, size=5).rows[0].pk == newest[0].pk
 
 
-def test_inbox_links_page_forward_and_back(client: Client, mailbox: Any) -> None:
+def test_inbox_links_page_forward_and_back(client: Client, mailbox: Mailbox) -> None:
     admin = agent_create(email="ad@example.com", name="Ad", role="admin", password=PASSWORD)
     many_tickets(mailbox, 60, 5)
     client.force_login(admin)
@@ -143,7 +146,7 @@ def test_filters_read_the_query_string_and_say_what_is_wrong() -> None:
     assert "since must be a date such as 2026-11-24, not 'yesterday'" in said
 
 
-def test_filters_narrow_the_inbox(client: Client, mailbox: Any) -> None:
+def test_filters_narrow_the_inbox(client: Client, mailbox: Mailbox) -> None:
     ann = agent_create(email="ann@example.com", name="Ann", role="admin", password=PASSWORD)
     billing = Team.objects.create(name="Billing")
     refund = new_ticket(mailbox, sender="Jane Roe <jane@example.net>", subject="Refund?")
@@ -178,7 +181,7 @@ def test_filters_narrow_the_inbox(client: Client, mailbox: Any) -> None:
 
 
 def test_an_inbox_page_costs_the_same_queries_for_few_rows_or_many(
-    client: Client, mailbox: Any
+    client: Client, mailbox: Mailbox
 ) -> None:
     admin = agent_create(email="ad@example.com", name="Ad", role="admin", password=PASSWORD)
     client.force_login(admin)

@@ -15,13 +15,17 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from playwright.sync_api import Page, expect
+from pytest_django import Settings
+from pytest_django.live_server_helper import LiveServer
 
 from caredesk.accounts.models import Agent, PasswordResetRequest
 from caredesk.accounts.services import agent_create
 from caredesk.core import clock
+from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.transports import DeliveryError, MemoryTransport
 from caredesk.workspace.passwords import password_reset_email_send, password_reset_requests_purge
 from tests.conftest import free_port
+from tests.mail import SmtpSink
 from tests.workspace.test_screens import look
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +41,7 @@ def ann(db: None) -> Agent:
 
 
 @pytest.fixture(autouse=True)
-def public_url(settings: Any) -> None:
+def public_url(settings: Settings) -> None:
     settings.CAREDESK_PUBLIC_URL = "http://testserver"
 
 
@@ -105,7 +109,9 @@ def test_same_answer_whether_or_not_an_agent_has_the_address(
     assert message["To"].addresses[0].addr_spec == "ann@example.com"
     assert MemoryTransport.sent[0].rcpt_to == ("ann@example.com",)
     assert message["Auto-Submitted"] == "auto-generated"
-    assert "within 60 minutes" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    body = message.get_body(("plain",))
+    assert body is not None
+    assert "within 60 minutes" in body.get_content()
     assert link_in(message).startswith("http://testserver/password/reset/")
     assert PasswordResetRequest.objects.count() == 4
 
@@ -254,7 +260,7 @@ def test_links_that_were_never_sent_are_refused_without_an_error(
 
 
 def test_links_never_follow_the_host_header(
-    settings: Any, ann: Agent, ask: Callable[..., Any]
+    settings: Settings, ann: Agent, ask: Callable[..., Any]
 ) -> None:
     # With ALLOWED_HOSTS=* and no public URL, the Host header is the asker's to choose.
     settings.CAREDESK_PUBLIC_URL = ""
@@ -277,7 +283,7 @@ def test_links_never_follow_the_host_header(
 
 
 def test_the_sender_is_the_system_address_or_the_first_mailbox(
-    settings: Any, ann: Agent, mailbox: Any, ask: Callable[..., Any]
+    settings: Settings, ann: Agent, mailbox: Mailbox, ask: Callable[..., Any]
 ) -> None:
     ask("ann@example.com")
     settings.CAREDESK_SYSTEM_FROM = "no-reply@desk.example.com"
@@ -306,7 +312,7 @@ def test_admins_see_reset_requests_read_only(
 
 
 def test_a_relay_that_refuses_gets_no_retry_and_one_that_is_down_does(
-    settings: Any, ann: Agent, relay: Any
+    settings: Settings, ann: Agent, relay: SmtpSink
 ) -> None:
     relay.handler.refuse["ann@example.com"] = "550 5.1.1 no such user"
     assert password_reset_email_send(address="ann@example.com", base_url="http://x") is False
@@ -317,7 +323,7 @@ def test_a_relay_that_refuses_gets_no_retry_and_one_that_is_down_does(
 
 @pytest.mark.django_db(transaction=True)
 def test_reset_in_a_browser_with_the_email_from_the_relay(
-    page: Page, live_server: Any, ann: Agent, relay: Any, settings: Any
+    page: Page, live_server: LiveServer, ann: Agent, relay: SmtpSink, settings: Settings
 ) -> None:
     settings.CAREDESK_PUBLIC_URL = live_server.url
     base = live_server.url
@@ -331,8 +337,7 @@ def test_reset_in_a_browser_with_the_email_from_the_relay(
 
     (received,) = relay.wait_for(1)
     assert received.rcpt_tos == ["ann@example.com"]
-    body = received.message.get_body(("plain",))
-    link = LINK.search(body.get_content()).group(0)  # type: ignore[union-attr]
+    link = link_in(received.message)
     assert link.startswith(base + "/password/reset/")
 
     page.goto(link)

@@ -6,19 +6,23 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
+from pytest_django.live_server_helper import LiveServer
 
 from caredesk.accounts.services import agent_create
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.services import ticket_add_note
 from tests.api.support import new_ticket
 from tests.sla.conftest import only_policy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WIDTHS = {"laptop": (1366, 800), "tablet": (768, 1024)}
+WIDTHS: dict[str, ViewportSize] = {
+    "laptop": {"width": 1366, "height": 800},
+    "tablet": {"width": 768, "height": 1024},
+}
 
 
 def look(page: Page, name: str) -> None:
@@ -39,9 +43,9 @@ def look(page: Page, name: str) -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_main_screens_fit_and_are_labelled(
-    page: Page, live_server: Any, mailbox: Any, width: str
+    page: Page, live_server: LiveServer, mailbox: Mailbox, width: str
 ) -> None:
-    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
+    page.set_viewport_size(WIDTHS[width])
     ann = agent_create(email="ann@example.com", name="Ann Agent", role="agent", password="x" * 12)
     only_policy(first_reply_minutes=480, next_reply_minutes=480, resolution_minutes=1440)
     ticket = new_ticket(

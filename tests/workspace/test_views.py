@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.http import StreamingHttpResponse
 from django.test import Client
 
 from caredesk.accounts.models import Team
 from caredesk.accounts.services import agent_create
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.services import ticket_assign, ticket_set_properties, ticket_set_status
 from tests.api.support import new_ticket
 
 PASSWORD = "correct horse battery"
 
 
-def test_pages_need_signing_in(client: Client, mailbox: Any) -> None:
+def test_pages_need_signing_in(client: Client, mailbox: Mailbox) -> None:
     ticket = new_ticket(mailbox)
     for path in ("/", "/inbox/open", f"/tickets/{ticket.pk}"):
         response = client.get(path)
@@ -45,7 +45,9 @@ def test_sign_in_only_redirects_within_caredesk(client: Client, db: None) -> Non
     assert response.status_code == 302 and response["Location"] == "/"
 
 
-def test_inbox_views_count_and_order_by_what_needs_attention(client: Client, mailbox: Any) -> None:
+def test_inbox_views_count_and_order_by_what_needs_attention(
+    client: Client, mailbox: Mailbox
+) -> None:
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     billing = Team.objects.create(name="Billing")
     ann.teams.add(billing)
@@ -72,7 +74,7 @@ def test_inbox_views_count_and_order_by_what_needs_attention(client: Client, mai
     assert client.get("/inbox/nonsense").status_code == 404
 
 
-def test_a_refused_change_is_a_message_not_an_error(client: Client, mailbox: Any) -> None:
+def test_a_refused_change_is_a_message_not_an_error(client: Client, mailbox: Mailbox) -> None:
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     ticket = new_ticket(mailbox)
     client.force_login(ann)
@@ -87,7 +89,7 @@ def test_a_refused_change_is_a_message_not_an_error(client: Client, mailbox: Any
 
 
 def test_agents_see_their_teams_tickets_and_supervisors_see_all(
-    client: Client, mailbox: Any
+    client: Client, mailbox: Mailbox
 ) -> None:
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     sue = agent_create(email="sue@example.com", name="Sue", role="supervisor", password=PASSWORD)
@@ -111,7 +113,7 @@ def test_agents_see_their_teams_tickets_and_supervisors_see_all(
     assert client.get(f"/tickets/{theirs.pk}").status_code == 200
 
 
-def test_search_by_reference_address_and_words(client: Client, mailbox: Any) -> None:
+def test_search_by_reference_address_and_words(client: Client, mailbox: Mailbox) -> None:
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     parcel = new_ticket(mailbox, sender="kim@example.org", subject="Parcel", body="It is lost.\n")
     other = new_ticket(mailbox, sender="lee@example.org", subject="Invoice")
@@ -127,7 +129,7 @@ def test_search_by_reference_address_and_words(client: Client, mailbox: Any) -> 
     assert found("#99999999999999999999") == []
 
 
-def test_search_finds_customers_by_name_and_address(client: Client, mailbox: Any) -> None:
+def test_search_finds_customers_by_name_and_address(client: Client, mailbox: Mailbox) -> None:
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     billing = Team.objects.create(name="Billing")
     first = new_ticket(mailbox, sender="Kim Park <kim@example.org>", subject="Parcel")
@@ -145,7 +147,7 @@ def test_search_finds_customers_by_name_and_address(client: Client, mailbox: Any
     assert client.get("/search", {"q": "k"}).context["customers"] == []  # too short to mean it
 
 
-def test_attachments_download_with_safe_headers(client: Client, mailbox: Any) -> None:
+def test_attachments_download_with_safe_headers(client: Client, mailbox: Mailbox) -> None:
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     page = b"<html><script>alert(document.cookie)</script></html>"
     ticket = new_ticket(mailbox, attachment=("invoice.html", page))
@@ -160,11 +162,12 @@ def test_attachments_download_with_safe_headers(client: Client, mailbox: Any) ->
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
+    assert isinstance(response, StreamingHttpResponse)
     assert b"".join(response.streaming_content) == page
     assert client.get("/attachments/999999").status_code == 404
 
 
-def test_agents_keep_their_own_profile(client: Client, mailbox: Any) -> None:
+def test_agents_keep_their_own_profile(client: Client, mailbox: Mailbox) -> None:
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     client.force_login(ann)
     form = {

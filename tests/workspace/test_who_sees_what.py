@@ -12,25 +12,26 @@ from django.test import Client
 
 from caredesk.accounts.models import Agent, Team
 from caredesk.accounts.services import agent_create
+from caredesk.mailboxes.models import Mailbox
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.services import ticket_set_properties
 from caredesk.workspace.models import Draft, TicketPresence
 from tests.api.support import new_ticket
-from tests.conftest import deliver
+from tests.conftest import deliver, ticket_of
 from tests.workspace.test_conversation import html_email
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk(mailbox: Any) -> dict[str, Any]:
+def desk(mailbox: Mailbox) -> dict[str, Any]:
     """Jane has a Billing ticket and a Technical one; Bill is in Billing, Tina in Technical."""
     sue = agent_create(email="sue@example.com", name="Sue", role="supervisor")
     bill = agent_create(email="bill@example.com", name="Bill", role="agent", team="Billing")
     tina = agent_create(email="tina@example.com", name="Tina", role="agent", team="Technical")
     billing = new_ticket(mailbox, sender="Jane Doe <jane@example.net>", subject="Invoice twice")
     row = deliver(html_email(remote="https://tracker.example/p.gif"), mailbox)
-    secret = Ticket.objects.get(pk=row.ticket_id)
+    secret = ticket_of(row)
     Ticket.objects.filter(pk=secret.pk).update(subject="SHIPPING SECRET: parcel to 12 Elm St")
     ticket_set_properties(ticket=billing, actor=sue, team=Team.objects.get(name="Billing"))
     ticket_set_properties(ticket=secret, actor=sue, team=Team.objects.get(name="Technical"))

@@ -97,7 +97,8 @@ def _secret(args: argparse.Namespace) -> str | None:
     if args.password_prompt:
         return getpass.getpass("password or access token: ")
     if args.password_file:
-        return args.password_file.read_text().strip()
+        password_file: Path = args.password_file
+        return password_file.read_text().strip()
     if args.password_env:
         value = os.environ.get(args.password_env)
         if value is None:
