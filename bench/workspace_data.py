@@ -458,15 +458,23 @@ class TicketStory:
         end = cast.now - low - (high - low) * rng.random() - MINUTE
         created = (end - after - sum(gaps, timedelta())).replace(microsecond=0)
         self.created = created
-        self.record(created, "created", None, requester=self.address)
+        self.record(created, "created", None, customer=self.customer)
         if self.priority in ("high", "urgent"):
             why = "words of urgency" if self.priority == "high" else "outage reported"
             self.record(
-                created, "priority_set", None, priority=self.priority, why=why, by="detection"
+                created,
+                "priority_set",
+                None,
+                priority=self.priority,
+                previous=None,
+                why=why,
+                by="detection",
             )
         timers = self.start_timers(created)
         if self.team is not None:
-            self.record(created + SECOND, "team_changed", None, old=None, new=self.team, by="rules")
+            self.record(
+                created + SECOND, "team_changed", None, team=self.team, previous=None, by="rule"
+            )
 
         at = created
         picked_up = False
@@ -476,7 +484,13 @@ class TicketStory:
             if k:
                 at += gaps[k - 1]
             if kind in ("R", "N") and not picked_up and self.assignee is not None:
-                self.record(at - MINUTE, "assigned", self.assignee[0], assignee=self.assignee[1])
+                self.record(
+                    at - MINUTE,
+                    "assigned",
+                    self.assignee[0],
+                    assignee=self.assignee[0],
+                    previous=None,
+                )
                 self.record(at - MINUTE, "status_changed", self.assignee[0], old="new", new="open")
                 picked_up = True
             if kind == "C" and pending_since is not None:
@@ -501,14 +515,22 @@ class TicketStory:
                 actor = self.assignee[0] if self.assignee else cast.supervisor
                 self.record(at, "note_added", actor, message=message)
         if self.assignee is not None and not picked_up:
-            self.record(at + MINUTE, "assigned", self.assignee[0], assignee=self.assignee[1])
+            self.record(
+                at + MINUTE, "assigned", self.assignee[0], assignee=self.assignee[0], previous=None
+            )
             if self.status != "new":
                 self.record(at + MINUTE, "status_changed", self.assignee[0], old="new", new="open")
 
         owner = self.assignee[0] if self.assignee else None
         if self.assignee is not None:
             if rng.random() < 0.3:
-                self.record(at + after / 3, "category_changed", owner, category=self.topic.category)
+                self.record(
+                    at + after / 3,
+                    "category_changed",
+                    owner,
+                    category=self.topic.category,
+                    previous="",
+                )
             for tag in self.tags:
                 self.record(at + after / 2, "tag_added", owner, tag=tag[1])
         closed_at = at + after
