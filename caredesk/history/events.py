@@ -41,7 +41,7 @@ class Event:
 
 def _scrubbed(value: Any) -> Any:
     if isinstance(value, str):
-        return _ADDRESS.sub("[address]", value)
+        return _ADDRESS.sub("[address]", value) if "@" in value else value
     if isinstance(value, Mapping):
         return {key: _scrubbed(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
