@@ -22,7 +22,17 @@ from caredesk.conversation.keys import SUBJECT_TAG
 from caredesk.conversation.types import IncomingEmail
 from caredesk.history.kinds import EventKind
 from caredesk.outbound.compose import BOUNCE_TAG_PREFIX
-from caredesk.tickets.models import Message, MessageReference, Participant, Ticket, TicketEvent
+from caredesk.tickets.models import (
+    Message,
+    MessageKind,
+    MessageReference,
+    Participant,
+    Ticket,
+    TicketEvent,
+)
+
+# Conversation entries that are emails caredesk itself sent (their Message-IDs are ours).
+OUTGOING_KINDS = frozenset({MessageKind.REPLY, MessageKind.ACKNOWLEDGEMENT})
 
 
 @dataclass(frozen=True)
@@ -44,14 +54,17 @@ class Stored:
 @dataclass
 class ConversationIndex:
     items: Sequence[IncomingEmail]
-    _messages: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)
+    # (mailbox, Message-ID) -> (message pk, ticket pk, whether caredesk itself sent it)
+    _messages: dict[tuple[int, str], tuple[int, int, bool]] = field(default_factory=dict)
     _pointed: dict[tuple[int, str], set[int]] = field(default_factory=dict)
     _tokens: dict[tuple[int, str], int] = field(default_factory=dict)
     _participants: set[tuple[int, str]] = field(default_factory=set)
+    _participants_of: set[int] = field(default_factory=set)  # tickets whose are loaded
     _tickets: dict[int, Ticket] = field(default_factory=dict)
     # Learnt from the batch: Message-IDs recorded, ids pointed at, by ticket object.
     _batch_messages: dict[tuple[int, str], Ticket] = field(default_factory=dict)
     _batch_pointed: dict[tuple[int, str], list[Ticket]] = field(default_factory=dict)
+    _batch_participants: dict[int, set[str]] = field(default_factory=dict)  # by id(ticket)
 
     def __post_init__(self) -> None:
         self._load()
@@ -63,10 +76,11 @@ class ConversationIndex:
         ids = {item.key for item in self.items}
         ids.update(t[:500] for item in self.items for t in item.parsed.thread_ids)
         if ids:
-            for pk, mailbox_id, message_id, ticket_id in Message.objects.filter(
+            for pk, mailbox_id, message_id, ticket_id, kind in Message.objects.filter(
                 mailbox_id__in=mailbox_ids, message_id__in=ids
-            ).values_list("pk", "mailbox_id", "message_id", "ticket_id"):
-                self._messages[(mailbox_id, message_id or "")] = (pk, ticket_id)
+            ).values_list("pk", "mailbox_id", "message_id", "ticket_id", "kind"):
+                ours = kind in OUTGOING_KINDS
+                self._messages[(mailbox_id, message_id or "")] = (pk, ticket_id, ours)
         # Messages that point at the same ids (siblings), or at an email of the batch (replies
         # to it that arrived first). Looked up by the reference alone, so the query follows the
         # `ref` index whatever the planner knows; the mailbox is checked on the rows found.
@@ -82,7 +96,7 @@ class ConversationIndex:
                 if mailbox_id in mailbox_ids:
                     self._pointed.setdefault((mailbox_id, ref), set()).add(ticket_id)
         tokens = {t for i in self.items for t in i.tags if not t.startswith(BOUNCE_TAG_PREFIX)}
-        wanted = {ticket_id for _, ticket_id in self._messages.values()}
+        wanted = {ticket_id for _, ticket_id, _ in self._messages.values()}
         wanted.update(t for found in self._pointed.values() for t in found)
         numbers = {int(n) for item in self.items for n in SUBJECT_TAG.findall(item.parsed.subject)}
         query = Ticket.objects.filter(pk__in=wanted | numbers)
@@ -92,9 +106,23 @@ class ConversationIndex:
             for ticket in query:
                 self._tickets[ticket.pk] = ticket
                 self._tokens[(ticket.mailbox_id, ticket.reply_token)] = ticket.pk
-        if numbers:
-            found = Participant.objects.filter(ticket_id__in=numbers)
+        self._load_participants(set(self._tickets))
+
+    def _load_participants(self, ticket_ids: set[int]) -> None:
+        wanted = ticket_ids - self._participants_of
+        if wanted:
+            found = Participant.objects.filter(ticket_id__in=wanted)
             self._participants.update(found.values_list("ticket_id", "address"))
+            self._participants_of |= wanted
+
+    def _takes_part(self, ticket: Ticket, sender: str) -> bool:
+        """Whether `sender` is already a participant of `ticket` (stored or new in the batch)."""
+        if sender in self._batch_participants.get(id(ticket), ()):
+            return True
+        if ticket.pk is None:
+            return False
+        self._load_participants({ticket.pk})
+        return (ticket.pk, sender) in self._participants
 
     def _live(self, ticket_id: int) -> Ticket | None:
         """The ticket that now holds the conversation of `ticket_id`, following merges."""
@@ -132,6 +160,11 @@ class ConversationIndex:
         """Our reply token first, then Message-IDs (stored ones and those stored messages point
         at), then the `[#123]` subject tag when `sender` already takes part in that ticket.
 
+        A Message-ID leads to a ticket only when caredesk itself sent that email (a reply or
+        an acknowledgement) or when `sender` already takes part in the ticket: an id caredesk
+        did not write (an announcement sent from elsewhere to many people, a customer's own
+        email) never joins strangers into one ticket.
+
         Message-IDs leading to several tickets mean a conversation that arrived in parts (they
         are merged), unless an agent split those tickets apart: then the message the email
         answers most directly decides, and nothing is merged."""
@@ -148,24 +181,34 @@ class ConversationIndex:
         for message_id in ids:
             stored = self._messages.get((mailbox_id, message_id))
             if stored is not None:
-                found.append(self._require(stored[1]))
+                ticket = self._require(stored[1])
+                if stored[2] or self._takes_part(ticket, sender):
+                    found.append(ticket)
             in_batch = self._batch_messages.get((mailbox_id, message_id))
-            if in_batch is not None:
+            if in_batch is not None and self._takes_part(in_batch, sender):
                 found.append(in_batch)
         for ref in pointed:
-            found.extend(self._require(t) for t in self._pointed.get((mailbox_id, ref), ()))
-            found.extend(self._batch_pointed.get((mailbox_id, ref), ()))
+            for ticket_id in self._pointed.get((mailbox_id, ref), ()):
+                ticket = self._require(ticket_id)
+                if self._takes_part(ticket, sender):
+                    found.append(ticket)
+            found.extend(
+                t
+                for t in self._batch_pointed.get((mailbox_id, ref), ())
+                if self._takes_part(t, sender)
+            )
         if found:
             tickets = _oldest_first(found)
             if len(tickets) > 1 and self._split_apart(tickets):
-                return ThreadMatch((self._nearest(mailbox_id, ids) or tickets[0],), "references")
+                nearest = self._nearest(mailbox_id, ids, tickets)
+                return ThreadMatch((nearest or tickets[0],), "references")
             return ThreadMatch(tickets, "references")
 
         for number in SUBJECT_TAG.findall(item.parsed.subject):
             ticket = self._live(int(number))
             if ticket is None or ticket.mailbox_id != mailbox_id:
                 continue
-            if (ticket.pk, sender) in self._participants:
+            if self._takes_part(ticket, sender):
                 return ThreadMatch((ticket,), "subject")
         return ThreadMatch((), "new")
 
@@ -195,16 +238,20 @@ class ConversationIndex:
                 return True
         return False
 
-    def _nearest(self, mailbox_id: int, ids: Sequence[str]) -> Ticket | None:
+    def _nearest(
+        self, mailbox_id: int, ids: Sequence[str], tickets: Sequence[Ticket]
+    ) -> Ticket | None:
         """The ticket holding the nearest message the email answers (In-Reply-To first, then
         References newest first), where tickets were split apart."""
         for message_id in ids:
             in_batch = self._batch_messages.get((mailbox_id, message_id))
-            if in_batch is not None:
+            if in_batch is not None and in_batch in tickets:
                 return in_batch
             stored = self._messages.get((mailbox_id, message_id))
             if stored is not None:
-                return self._require(stored[1])
+                ticket = self._require(stored[1])
+                if ticket in tickets:
+                    return ticket
         return None
 
     def _require(self, ticket_id: int) -> Ticket:
@@ -221,8 +268,7 @@ class ConversationIndex:
         self._batch_messages[(mailbox_id, item.key)] = ticket
         for ref in item.parsed.thread_ids:
             self._batch_pointed.setdefault((mailbox_id, ref[:500]), []).append(ticket)
-        if ticket.pk is not None:
-            self._participants.update((ticket.pk, a) for a in participants)
+        self._batch_participants.setdefault(id(ticket), set()).update(participants)
 
 
 def _oldest_first(tickets: list[Ticket]) -> tuple[Ticket, ...]:

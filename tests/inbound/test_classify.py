@@ -39,6 +39,10 @@ EXPECTED = {
     "thunderbird-reply.eml": (Kind.HUMAN, "no automated-mail signal"),
     "truncated-mime.eml": (Kind.HUMAN, "no automated-mail signal"),
     "wrong-charset-declared.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "announcement-reply-1.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "announcement-reply-2.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "announcement-reply-3.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "references-naming-two-tickets.eml": (Kind.HUMAN, "no automated-mail signal"),
 }
 
 

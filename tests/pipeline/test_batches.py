@@ -14,7 +14,7 @@ from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.models import OutboundEmail
 from caredesk.tickets.models import Message, Participant, Status, Ticket, TicketEvent
 from caredesk.tickets.services import ticket_set_status
-from tests.conftest import deliver_ticket, ticket_of
+from tests.conftest import deliver_ticket, eml, ticket_of
 from tests.mail import make_email
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +168,19 @@ def test_priority_is_detected_on_arrival_with_the_reason(mailbox: Mailbox) -> No
     # Words in the quoted history are not what the customer says now.
     assert quoted.priority == "normal"
     assert not TicketEvent.objects.filter(kind="priority_set").exclude(ticket=urgent).exists()
+
+
+def test_customers_answering_an_announcement_in_one_batch_get_a_ticket_each(
+    mailbox: Mailbox,
+) -> None:
+    """The same as one by one: an id caredesk never sent joins only its own sender's emails,
+    also within a batch."""
+    rows = _one_batch(_store(mailbox, *(eml(f"announcement-reply-{i}.eml") for i in (1, 2, 3))))
+    assert [r.status for r in rows] == [IntakeStatus.PROCESSED] * 3
+    assert len({r.ticket_id for r in rows}) == 3
+    for i, row in enumerate(rows, start=1):
+        ticket = ticket_of(row)
+        assert list(ticket.participants.values_list("address", flat=True)) == [
+            f"customer{i}@example.org"
+        ]
+        assert ticket.messages.filter(kind="acknowledgement").count() == 1

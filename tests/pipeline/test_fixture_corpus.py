@@ -33,6 +33,10 @@ EXPECTED = {
     "thunderbird-reply.eml": HUMAN,
     "truncated-mime.eml": HUMAN,
     "wrong-charset-declared.eml": HUMAN,
+    "announcement-reply-1.eml": HUMAN,  # three customers answering one announcement
+    "announcement-reply-2.eml": HUMAN,
+    "announcement-reply-3.eml": HUMAN,
+    "references-naming-two-tickets.eml": HUMAN,  # a stranger naming two customers' tickets
     "no-charset-8bit.eml": UNACKNOWLEDGED,  # from noreply@: nobody would read it
     "mailing-list-bulk.eml": UNACKNOWLEDGED,
     "newsletter-precedence-bulk.eml": UNACKNOWLEDGED,

@@ -12,7 +12,7 @@ from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.models import OutboundEmail
 from caredesk.tickets.models import MessageKind, Status, Ticket
 from caredesk.tickets.services import ticket_set_status
-from tests.conftest import deliver, deliver_ticket
+from tests.conftest import deliver, deliver_ticket, eml
 from tests.mail import make_email, mid
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +105,7 @@ def test_siblings_before_their_root_share_one_ticket(mailbox: Mailbox) -> None:
         message_id="<b@x.example>",
         in_reply_to="<root@x.example>",
         references=["<root@x.example>"],
-        sender="colleague@example.net",
+        body="And one more thing.\n",
     )
     rows = [
         deliver(a, mailbox),
@@ -113,6 +113,65 @@ def test_siblings_before_their_root_share_one_ticket(mailbox: Mailbox) -> None:
         deliver(make_email(message_id="<root@x.example>"), mailbox),
     ]
     assert len({r.ticket_id for r in rows}) == 1
+
+
+def test_a_strangers_reply_to_the_same_foreign_email_opens_its_own_ticket(
+    mailbox: Mailbox,
+) -> None:
+    """The root was never stored here: only its sender's own emails may join through it."""
+    mine = make_email(
+        message_id="<a@z.example>", in_reply_to="<root@z.example>", references=["<root@z.example>"]
+    )
+    stranger = make_email(
+        message_id="<b@z.example>",
+        in_reply_to="<root@z.example>",
+        references=["<root@z.example>"],
+        sender="colleague@example.net",
+    )
+    first, second = deliver_ticket(mine, mailbox), deliver_ticket(stranger, mailbox)
+    assert first.pk != second.pk
+    # The root, from the first sender, arriving late still joins that sender's ticket.
+    root = deliver_ticket(make_email(message_id="<root@z.example>"), mailbox)
+    assert root.pk == first.pk
+
+
+def test_customers_answering_an_announcement_get_a_ticket_each(mailbox: Mailbox) -> None:
+    """Three customers reply to an email caredesk never saw (an announcement sent from elsewhere
+    with everyone in Bcc): three tickets, three acknowledgements, nobody in another's ticket."""
+    tickets = [deliver_ticket(eml(f"announcement-reply-{i}.eml"), mailbox) for i in (1, 2, 3)]
+    assert len({t.pk for t in tickets}) == 3
+    for i, ticket in enumerate(tickets, start=1):
+        assert list(ticket.participants.values_list("address", flat=True)) == [
+            f"customer{i}@example.org"
+        ]
+        assert ticket.messages.filter(kind=MessageKind.ACKNOWLEDGEMENT).count() == 1
+    # Each customer's own follow-up joins their own ticket.
+    follow_up = make_email(
+        sender="customer2@example.org",
+        in_reply_to="<announce.X@mailer.example>",
+        references=["<announce.X@mailer.example>", "<reply-2.announce@example.org>"],
+    )
+    assert deliver(follow_up, mailbox).ticket_id == tickets[1].pk
+
+
+def test_references_naming_two_customers_tickets_merge_nothing(mailbox: Mailbox) -> None:
+    alice = deliver_ticket(
+        make_email(sender="alice@example.org", message_id="<alice-1@example.org>"), mailbox
+    )
+    bob = deliver_ticket(
+        make_email(sender="bob@example.org", message_id="<bob-1@example.org>"), mailbox
+    )
+    row = deliver(eml("references-naming-two-tickets.eml"), mailbox)
+    assert row.ticket_id not in (alice.pk, bob.pk)
+    assert Ticket.objects.filter(merged_into__isnull=False).count() == 0
+    # One who takes part in one of them joins that one only, and nothing is merged.
+    carl = make_email(
+        sender="bob@example.org",
+        message_id="<bob-2@example.org>",
+        references=["<alice-1@example.org>", "<bob-1@example.org>"],
+    )
+    assert deliver(carl, mailbox).ticket_id == bob.pk
+    assert Ticket.objects.filter(merged_into__isnull=False).count() == 0
 
 
 def test_conversation_split_by_partial_references_is_merged(mailbox: Mailbox) -> None:
