@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from caredesk.accounts.models import Agent
 from caredesk.history.events import (
+    Event,
     bounced_event,
     delivery_failed_event,
     delivery_retried_event,
@@ -96,44 +97,43 @@ def ticket_email_send(*, ticket: Ticket, email: OutgoingEmail) -> Message:
 def ticket_delivery_failed_record(email: OutboundEmail) -> None:
     """Show on its ticket that delivery gave up on `email` (called in the transaction that
     marks it failed)."""
-    if email.ticket_id is None:
-        return
-    event = delivery_failed_event(
-        ticket=_ticket_ref(email.ticket_id),
-        outbound_id=email.pk,
-        recipients=len(email.to) + len(email.cc),
-        error=email.last_error,
-        attempts=email.attempts,
-    )
-    ticket_changed_announce(events_save([event]))
+    if email.ticket_id is not None:
+        _record(
+            delivery_failed_event(
+                ticket=Ticket(pk=email.ticket_id),
+                outbound_id=email.pk,
+                recipients=len(email.to) + len(email.cc),
+                error=email.last_error,
+                attempts=email.attempts,
+            )
+        )
 
 
 def ticket_delivery_retried_record(email: OutboundEmail, actor: Agent) -> None:
     """Show on its ticket that `actor` queued the failed `email` again."""
-    if email.ticket_id is None:
-        return
-    event = delivery_retried_event(
-        ticket=_ticket_ref(email.ticket_id), outbound_id=email.pk, actor_id=actor.pk
-    )
-    ticket_changed_announce(events_save([event]))
+    if email.ticket_id is not None:
+        _record(
+            delivery_retried_event(
+                ticket=Ticket(pk=email.ticket_id), outbound_id=email.pk, actor_id=actor.pk
+            )
+        )
 
 
 def ticket_bounce_record(
     *, email: OutboundEmail, recipients: int, diagnostic: str, permanent: bool
 ) -> None:
     """Show on its ticket that `email` bounced."""
-    if email.ticket_id is None:
-        return
-    event = bounced_event(
-        ticket=_ticket_ref(email.ticket_id),
-        outbound_id=email.pk,
-        recipients=recipients,
-        diagnostic=diagnostic,
-        permanent=permanent,
-    )
+    if email.ticket_id is not None:
+        _record(
+            bounced_event(
+                ticket=Ticket(pk=email.ticket_id),  # only its id is needed to record on it
+                outbound_id=email.pk,
+                recipients=recipients,
+                diagnostic=diagnostic,
+                permanent=permanent,
+            )
+        )
+
+
+def _record(event: Event) -> None:
     ticket_changed_announce(events_save([event]))
-
-
-def _ticket_ref(pk: int) -> Ticket:
-    # Only its id is needed to record an event on it.
-    return Ticket(pk=pk)

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 
 from caredesk.tickets.models import PRIORITY_RANK, Priority
 
-RANK = PRIORITY_RANK
-
 
 @dataclass(frozen=True)
 class PhraseSignal:
@@ -206,10 +204,10 @@ class PriorityRules:
         *,
         vip_priority: str = Priority.HIGH,
     ) -> None:
-        if vip_priority not in RANK:
+        if vip_priority not in PRIORITY_RANK:
             raise ValueError(f"unknown priority {vip_priority!r}")
         for signal in phrases:
-            if signal.priority not in RANK:
+            if signal.priority not in PRIORITY_RANK:
                 raise ValueError(f"unknown priority {signal.priority!r} for {signal.name!r}")
         self._phrases = [(s, _Phrases(s.phrases)) for s in phrases]
         self._anger = _Phrases(anger)
@@ -230,9 +228,11 @@ class PriorityRules:
             found.append((self.vip_priority, "VIP customer"))
         if not found:
             return PriorityVerdict(Priority.NORMAL)
-        top = max(RANK[p] for p, _ in found)
-        priority = next(p for p, r in RANK.items() if r == top)
-        return PriorityVerdict(priority, tuple(reason for p, reason in found if RANK[p] == top))
+        top = max(PRIORITY_RANK[p] for p, _ in found)
+        priority = next(p for p, r in PRIORITY_RANK.items() if r == top)
+        return PriorityVerdict(
+            priority, tuple(reason for p, reason in found if PRIORITY_RANK[p] == top)
+        )
 
 
 def _shouting(text: str) -> bool:

@@ -7,7 +7,6 @@ page's query string, so a filtered inbox is a link that can be shared or saved a
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
@@ -83,7 +82,7 @@ class InboxFilters:
                 customer_id=OuterRef("customer_id"), address__icontains=self.customer.lower()
             )
             found &= Q(customer__name__icontains=self.customer) | Q(Exists(addresses))
-        zone = _zone(agent)
+        zone = agent_zone(agent)
         if self.since:
             found &= Q(created_at__gte=datetime.combine(self.since, time(), zone))
         if self.until:
@@ -109,10 +108,6 @@ class InboxFilters:
         if self.until:
             said.append(f"until {self.until:%d %b %Y}")
         return said
-
-
-def _zone(agent: Agent) -> zoneinfo.ZoneInfo:
-    return agent_zone(agent)
 
 
 def filters_parse(query: Mapping[str, Sequence[str]]) -> InboxFilters:

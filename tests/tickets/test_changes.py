@@ -207,9 +207,9 @@ def test_a_failure_after_the_first_write_leaves_nothing_half_done(
     assert after == before
 
 
-def test_a_sweep_that_fails_late_marks_no_timer(
-    mailbox: Mailbox, agent: Agent, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _breaching_policy(**more: Any) -> None:
+    """24/7 targets of an hour and four, whose breach raises the priority, tags the ticket
+    and tells the supervisors."""
     only_calendar(always_open=True)
     only_policy(
         first_reply_minutes=60,
@@ -217,7 +217,14 @@ def test_a_sweep_that_fails_late_marks_no_timer(
         breach_raise_priority=True,
         breach_add_tag="late",
         breach_notify_supervisors=True,
+        **more,
     )
+
+
+def test_a_sweep_that_fails_late_marks_no_timer(
+    mailbox: Mailbox, agent: Agent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _breaching_policy()
     ticket = new_ticket(mailbox)
     before = _state(ticket)
     _failing_last_step(monkeypatch)
@@ -297,15 +304,7 @@ def test_a_second_change_waits_for_the_first_to_commit(mailbox: Mailbox, agent: 
 def test_no_event_of_a_busy_day_holds_an_email_address(
     mailbox: Mailbox, agent: Agent, relay: SmtpSink
 ) -> None:
-    only_calendar(always_open=True)
-    only_policy(
-        first_reply_minutes=60,
-        resolution_minutes=240,
-        breach_raise_priority=True,
-        breach_add_tag="late",
-        breach_notify_supervisors=True,
-        breach_team=Team.objects.create(name="Escalations"),
-    )
+    _breaching_policy(breach_team=Team.objects.create(name="Escalations"))
     ticket, message = _two_ticket_conversation(mailbox)
     cc = make_email(
         subject=f"Re: Order late [#{ticket.pk}]",
