@@ -8,8 +8,9 @@ The MIME structure comes from the stdlib parser (`policy.default`, headers left 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from email.message import Message
+from typing import TypeVar
 
 from caredesk.inbound import _bounce
 from caredesk.inbound._decode import (
@@ -46,6 +47,7 @@ from caredesk.inbound._parts import (
 from caredesk.inbound.types import BounceReport, ParsedAttachment, ParsedEmail
 
 _MAX_DEPTH = 40
+_T = TypeVar("_T")
 _MAX_PARTS = 2000
 
 
@@ -66,12 +68,32 @@ def parse_email(raw: bytes) -> ParsedEmail:
     if isinstance(raw, str):  # tolerate callers that already decoded
         raw = raw.encode("utf-8", "surrogateescape")
     try:
-        return _parse(bytes(raw))
+        parsed = _parse(bytes(raw))
     except Exception as exc:  # last resort: a stdlib bug or a case we never imagined
         try:
-            return _salvage(bytes(raw), exc)
+            parsed = _salvage(bytes(raw), exc)
         except Exception:
-            return _salvage(b"", exc)
+            parsed = _salvage(b"", exc)
+    return _nul_free(parsed)
+
+
+def _nul_free(value: _T) -> _T:
+    """`value` with NUL removed from every string in it, however deep (PostgreSQL refuses NUL in
+    text and JSON; stripping it here means no field added later can forget to)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        items = tuple(_nul_free(item) for item in value)
+        changed = any(new is not old for new, old in zip(items, value, strict=True))
+        return items if changed else value  # type: ignore[return-value]
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for f in fields(value):
+            old = getattr(value, f.name)
+            if (new := _nul_free(old)) is not old:
+                changes[f.name] = new
+        return replace(value, **changes) if changes else value
+    return value
 
 
 def _parse(raw: bytes) -> ParsedEmail:

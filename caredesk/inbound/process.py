@@ -214,7 +214,7 @@ def _finish(decision: Decision) -> None:
 
 def _set_status(row: InboundMessage, status: str, reason: str = "") -> None:
     row.status = status
-    row.status_reason = reason[:500]
+    row.status_reason = reason.replace("\x00", "")[:500]  # reasons can quote what the email held
     row.processed_at = clock.now()
     row.attempts += 1
 

@@ -37,6 +37,7 @@ EXPECTED = {
     "announcement-reply-2.eml": HUMAN,
     "announcement-reply-3.eml": HUMAN,
     "references-naming-two-tickets.eml": HUMAN,  # a stranger naming two customers' tickets
+    "nul-in-charset.eml": HUMAN,  # NUL inside a header parameter (PostgreSQL refuses NUL)
     "no-charset-8bit.eml": UNACKNOWLEDGED,  # from noreply@: nobody would read it
     "mailing-list-bulk.eml": UNACKNOWLEDGED,
     "newsletter-precedence-bulk.eml": UNACKNOWLEDGED,

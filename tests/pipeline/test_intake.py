@@ -219,3 +219,37 @@ def test_one_failing_email_in_a_batch_is_quarantined_alone(
         (rows[1].pk, IntakeStatus.PROCESSED)
     ]
     assert Ticket.objects.count() == 3
+
+
+def _texts(instance: Any) -> list[str]:
+    """Every text and JSON value stored on a row, flattened to strings."""
+    out: list[str] = []
+    for f in instance._meta.concrete_fields:
+        value = getattr(instance, f.attname)
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, list | dict):
+            out.append(repr(value))
+    return out
+
+
+def test_nul_anywhere_in_an_email_is_stripped_from_everything_stored(mailbox: Mailbox) -> None:
+    from tests.conftest import eml
+
+    # NUL in an encoded display name, an encoded subject, a charset parameter (which reaches the
+    # defects list) and an RFC 2231 filename: PostgreSQL refuses NUL in text and in JSON.
+    row = deliver(eml("nul-in-charset.eml"), mailbox)
+
+    assert row.status == IntakeStatus.PROCESSED, row.status_reason
+    ticket = row.ticket
+    assert ticket is not None
+    message = ticket.messages.get(kind=MessageKind.CUSTOMER)
+    assert "order 10501" in message.new_text and "café" in message.new_text
+    assert any("declared utf-8evil" in defect for defect in message.defects)
+    rows = [row, ticket, message, ticket.customer, *message.attachments.all()]
+    rows += [*ticket.events.all(), *ticket.participants.all(), *ticket.customer.addresses.all()]
+    for stored in rows:
+        for text in _texts(stored):
+            assert "\x00" not in text and "\\x00" not in text and "\\u0000" not in text, stored
+    # In a filename, control characters become a space.
+    assert [a.filename for a in message.attachments.all()] == ["receipt copy.txt"]
