@@ -152,6 +152,16 @@ CAREDESK_OUTBOX_MAILDIR = HOME / "outbox"
 CAREDESK_DELIVERY_MAX_ATTEMPTS = env.get_int("DELIVERY_MAX_ATTEMPTS", 8)
 CAREDESK_DELIVERY_BACKOFF_SECONDS = env.get_int("DELIVERY_BACKOFF_SECONDS", 30)
 CAREDESK_ACK_LIMIT_PER_HOUR = env.get_int("ACK_LIMIT_PER_HOUR", 3)
+# People an incoming email may add to its ticket (its To and Cc, besides the sender), and the
+# most a ticket takes from email in all: a reply goes to every one of them.
+CAREDESK_PARTICIPANTS_PER_EMAIL = env.get_int("PARTICIPANTS_PER_EMAIL", 20)
+CAREDESK_PARTICIPANTS_PER_TICKET = env.get_int("PARTICIPANTS_PER_TICKET", 50)
+# How long the acknowledgement of a new ticket waits when the email answers one caredesk does
+# not hold yet: the rest of its conversation may still be arriving (out of order, or on another
+# worker), and the customer should get one acknowledgement naming the ticket that stays.
+CAREDESK_ACK_HOLD_SECONDS = env.get_int("ACK_HOLD_SECONDS", 10)
+# ... and, while emails received before it still wait to be processed, at most this long.
+CAREDESK_ACK_HOLD_MAX_SECONDS = env.get_int("ACK_HOLD_MAX_SECONDS", 120)
 CAREDESK_STUCK_INTAKE_SECONDS = env.get_int("STUCK_INTAKE_SECONDS", 60)
 # All files attached to one reply or note together. Base64 makes them a third bigger on the
 # wire: lower this if the relay or customers' providers take less than about 27 MB per email.

@@ -56,6 +56,8 @@ class ConversationIndex:
     items: Sequence[IncomingEmail]
     # (mailbox, Message-ID) -> (message pk, ticket pk, whether caredesk itself sent it)
     _messages: dict[tuple[int, str], tuple[int, int, bool]] = field(default_factory=dict)
+    # (mailbox, Message-ID) -> {content digest: (message pk, ticket pk)}, oldest first
+    _digests: dict[tuple[int, str], dict[str, tuple[int, int]]] = field(default_factory=dict)
     _pointed: dict[tuple[int, str], set[int]] = field(default_factory=dict)
     _tokens: dict[tuple[int, str], int] = field(default_factory=dict)
     _participants: set[tuple[int, str]] = field(default_factory=set)
@@ -63,6 +65,7 @@ class ConversationIndex:
     _tickets: dict[int, Ticket] = field(default_factory=dict)
     # Learnt from the batch: Message-IDs recorded, ids pointed at, by ticket object.
     _batch_messages: dict[tuple[int, str], Ticket] = field(default_factory=dict)
+    _batch_digests: dict[tuple[int, str], dict[str, Ticket]] = field(default_factory=dict)
     _batch_pointed: dict[tuple[int, str], list[Ticket]] = field(default_factory=dict)
     _batch_participants: dict[int, set[str]] = field(default_factory=dict)  # by id(ticket)
 
@@ -76,11 +79,14 @@ class ConversationIndex:
         ids = {item.key for item in self.items}
         ids.update(t[:500] for item in self.items for t in item.parsed.thread_ids)
         if ids:
-            for pk, mailbox_id, message_id, ticket_id, kind in Message.objects.filter(
-                mailbox_id__in=mailbox_ids, message_id__in=ids
-            ).values_list("pk", "mailbox_id", "message_id", "ticket_id", "kind"):
+            found = Message.objects.filter(mailbox_id__in=mailbox_ids, message_id__in=ids)
+            for pk, mailbox_id, message_id, ticket_id, kind, digest in found.order_by(
+                "pk"
+            ).values_list("pk", "mailbox_id", "message_id", "ticket_id", "kind", "content_digest"):
                 ours = kind in OUTGOING_KINDS
-                self._messages[(mailbox_id, message_id or "")] = (pk, ticket_id, ours)
+                at = (mailbox_id, message_id or "")
+                self._messages.setdefault(at, (pk, ticket_id, ours))  # threading: the first
+                self._digests.setdefault(at, {}).setdefault(digest, (pk, ticket_id))
         # Messages that point at the same ids (siblings), or at an email of the batch (replies
         # to it that arrived first). Looked up by the reference alone, so the query follows the
         # `ref` index whatever the planner knows; the mailbox is checked on the rows found.
@@ -96,7 +102,7 @@ class ConversationIndex:
                 if mailbox_id in mailbox_ids:
                     self._pointed.setdefault((mailbox_id, ref), set()).add(ticket_id)
         tokens = {t for i in self.items for t in i.tags if not t.startswith(BOUNCE_TAG_PREFIX)}
-        wanted = {ticket_id for _, ticket_id, _ in self._messages.values()}
+        wanted = {ticket_id for found in self._digests.values() for _, ticket_id in found.values()}
         wanted.update(t for found in self._pointed.values() for t in found)
         numbers = {int(n) for item in self.items for n in SUBJECT_TAG.findall(item.parsed.subject)}
         query = Ticket.objects.filter(pk__in=wanted | numbers)
@@ -124,6 +130,14 @@ class ConversationIndex:
         self._load_participants({ticket.pk})
         return (ticket.pk, sender) in self._participants
 
+    def people(self, ticket: Ticket) -> set[str]:
+        """The addresses taking part in `ticket`, stored and added by the batch so far."""
+        found = set(self._batch_participants.get(id(ticket), ()))
+        if ticket.pk is not None:
+            self._load_participants({ticket.pk})
+            found.update(a for t, a in self._participants if t == ticket.pk)
+        return found
+
     def _live(self, ticket_id: int) -> Ticket | None:
         """The ticket that now holds the conversation of `ticket_id`, following merges."""
         ticket = self._tickets.get(ticket_id)
@@ -144,17 +158,31 @@ class ConversationIndex:
     # -- questions ------------------------------------------------------------------------
 
     def stored(self, item: IncomingEmail) -> Stored | None:
-        """The message this email is a second delivery of, if we have it."""
-        mailbox_id = item.mailbox_id
-        in_batch = self._batch_messages.get((mailbox_id, item.key))
+        """The message this email is a second delivery of, if we have it: the same Message-ID
+        (or stand-in) and the same content. A message recorded before digests existed (or one
+        caredesk wrote, whose digest is empty) is matched by its id alone."""
+        at = (item.mailbox_id, item.key)
+        batch = self._batch_digests.get(at, {})
+        in_batch = batch.get(item.digest)
         if in_batch is not None:
             return Stored(None, in_batch)
-        found = self._messages.get((mailbox_id, item.key))
+        digests = self._digests.get(at, {})
+        found = digests.get(item.digest) or digests.get("")
         if found is not None:
             ticket = self._live(found[1])
             if ticket is not None:
                 return Stored(found[0], ticket)
         return None
+
+    def reused(self, item: IncomingEmail) -> Ticket | None:
+        """The ticket of a *different* email already recorded under this email's Message-ID
+        (asked when `stored` found no duplicate): the id was reused."""
+        at = (item.mailbox_id, item.key)
+        in_batch = next(iter(self._batch_digests.get(at, {}).values()), None)
+        if in_batch is not None:
+            return in_batch
+        found = self._messages.get(at)
+        return self._live(found[1]) if found is not None else None
 
     def match(self, item: IncomingEmail, sender: str) -> ThreadMatch:
         """Our reply token first, then Message-IDs (stored ones and those stored messages point
@@ -265,7 +293,8 @@ class ConversationIndex:
     def remember(self, item: IncomingEmail, ticket: Ticket, participants: Sequence[str]) -> None:
         """`item` is recorded on `ticket` (maybe not saved yet), with these participants."""
         mailbox_id = item.mailbox_id
-        self._batch_messages[(mailbox_id, item.key)] = ticket
+        self._batch_messages.setdefault((mailbox_id, item.key), ticket)
+        self._batch_digests.setdefault((mailbox_id, item.key), {})[item.digest] = ticket
         for ref in item.parsed.thread_ids:
             self._batch_pointed.setdefault((mailbox_id, ref[:500]), []).append(ticket)
         self._batch_participants.setdefault(id(ticket), set()).update(participants)

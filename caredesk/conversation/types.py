@@ -33,7 +33,12 @@ class IncomingEmail(Protocol):
 
     @property
     def key(self) -> str:
-        """What makes a second delivery of it a duplicate: its Message-ID or a stand-in."""
+        """Its Message-ID or, without one, a stand-in derived from its content."""
+        ...
+
+    @property
+    def digest(self) -> str:
+        """What it says: a second delivery has the same `key` and the same digest."""
         ...
 
     @property

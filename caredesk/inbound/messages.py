@@ -7,6 +7,7 @@ one statement per table.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -24,6 +25,8 @@ def inbound_message_build(
     message_id: str,
     from_address: str,
     from_name: str,
+    content_digest: str = "",
+    notes: Sequence[str] = (),
 ) -> Message:
     return Message(
         ticket=ticket,
@@ -38,10 +41,11 @@ def inbound_message_build(
         new_text=split.new,
         html=parsed.html,
         message_id=message_id[:500],
+        content_digest=content_digest,
         in_reply_to=parsed.in_reply_to[0][:500] if parsed.in_reply_to else "",
         references=" ".join(parsed.references),
         sent_at=parsed.date,
-        defects=list(parsed.defects),
+        defects=[*parsed.defects, *notes],
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 
 from caredesk.conversation.index import ConversationIndex, Stored
@@ -45,12 +46,16 @@ class Decision:
     customer: Customer | None = None  # the requester of a new ticket (maybe new, unsaved)
     acknowledge: bool = False
     ack_skipped: bool = False  # an acknowledgement was due but refused (rate limit, robot)
+    # Send the acknowledgement only after CAREDESK_ACK_HOLD_SECONDS: the email answers one
+    # caredesk does not hold, so more of its conversation may be on its way.
+    ack_hold: bool = False
     participants: list[tuple[str, str]] = field(default_factory=list)  # besides the sender
     events: list[Event] = field(default_factory=list)
     duplicate_of: Stored | None = None
     duplicate_of_decision: Decision | None = None  # when the original came earlier in the batch
     message_pk: int | None = None  # the message recorded, once written
     strays: tuple[Ticket, ...] = ()  # other parts of a split conversation: merge first
+    notes: list[str] = field(default_factory=list)  # for the message's list of defects
 
     @property
     def records_message(self) -> bool:
@@ -78,7 +83,7 @@ class Planner:
         self.new_tickets: set[int] = set()  # id() of the tickets this batch opens
         self.touched: dict[int, Ticket] = {}  # stored tickets whose fields changed, by pk
         self.renamed: dict[int, Customer] = {}  # stored customers who got their name
-        self._by_key: dict[tuple[int, str], Decision] = {}  # the batch's recorded emails
+        self._by_key: dict[tuple[int, str, str], Decision] = {}  # the batch's recorded emails
 
     def decide(self, item: Incoming) -> Decision:
         """What happens to `item`. Writes nothing, except for a bounce, whose record touches
@@ -108,8 +113,11 @@ class Planner:
                 IntakeStatus.IGNORED,
                 ticket=stored.ticket,
                 duplicate_of=stored,
-                duplicate_of_decision=self._by_key.get((item.row.mailbox_id, item.key)),
+                duplicate_of_decision=self._by_key.get(
+                    (item.row.mailbox_id, item.key, item.digest)
+                ),
             )
+        reused = self.index.reused(item)
 
         match = self.index.match(item, sender.address)
         if len(match.tickets) > 1:
@@ -127,16 +135,46 @@ class Planner:
             decision = Decision(
                 item, IntakeStatus.PROCESSED, f"joined via {match.via}", ticket=ticket
             )
+        if reused is not None:
+            decision.notes.append(
+                f"Message-ID <{item.key}> was already used by a different email "
+                f"(on ticket {_reference(reused)}); kept as a message of its own"
+            )
         if not item.is_auto:
-            decision.participants = [
-                (a.address, a.name)
-                for a in (item.parsed.from_, *item.parsed.to, *item.parsed.cc)
-                if a is not None
-                and a.address
-                and not mailbox_owns_address(mailbox=mailbox, address=a.address)
-            ]
+            self._participants(decision, mailbox)
         self._remember(decision)
         return decision
+
+    def _participants(self, decision: Decision, mailbox: Mailbox) -> None:
+        """The people an email adds to its ticket: its sender and whoever else it was addressed
+        to, except us. A stranger's long CC list must not turn replies into bulk mail: at most
+        CAREDESK_PARTICIPANTS_PER_EMAIL new people come from one email, and a ticket never grows
+        past CAREDESK_PARTICIPANTS_PER_TICKET; the message says who was left out."""
+        item, ticket = decision.item, decision.ticket
+        assert ticket is not None and item.sender is not None
+        people = self.index.people(ticket)
+        sender = item.sender.address
+        fresh = [] if sender in people else [sender]
+        others: list[tuple[str, str]] = []
+        seen = {sender}
+        for a in (*item.parsed.to, *item.parsed.cc):
+            address = a.address.strip().lower()
+            if not address or address in seen:
+                continue
+            seen.add(address)
+            if not mailbox_owns_address(mailbox=mailbox, address=address):
+                others.append((address, a.name))
+        new = [(a, n) for a, n in others if a not in people]
+        room = settings.CAREDESK_PARTICIPANTS_PER_TICKET - len(people) - len(fresh)
+        allowed = max(0, min(settings.CAREDESK_PARTICIPANTS_PER_EMAIL, room))
+        if len(new) > allowed:
+            decision.notes.append(
+                f"{len(new)} new addresses in To and Cc; {allowed} taken as participants, "
+                f"{len(new) - allowed} left out, from {new[allowed][0]} on"
+            )
+            left_out = {a for a, _ in new[allowed:]}
+            others = [(a, n) for a, n in others if a not in left_out]
+        decision.participants = [(sender, item.sender.name), *others]
 
     def _new_ticket(
         self, item: Incoming, mailbox: Mailbox, *, follow_up_of: Ticket | None
@@ -184,6 +222,7 @@ class Planner:
             sent = 0 if first_contact else self._acks.get(address, 0)
             decision.acknowledge = acknowledgement_allowed(address=address, sent_last_hour=sent)
             decision.ack_skipped = not decision.acknowledge
+            decision.ack_hold = follow_up_of is None and bool(item.parsed.thread_ids)
         return decision
 
     def _remember(self, decision: Decision) -> None:
@@ -204,6 +243,10 @@ class Planner:
                 decision.events.append(event)
             if ticket.pk is not None and id(ticket) not in self.new_tickets:
                 self.touched[ticket.pk] = ticket
-        self._by_key[(item.row.mailbox_id, item.key)] = decision
+        self._by_key[(item.row.mailbox_id, item.key, item.digest)] = decision
         people = [address, *(a.strip().lower() for a, _ in decision.participants)]
         self.index.remember(item, ticket, people)
+
+
+def _reference(ticket: Ticket) -> str:
+    return ticket.reference if ticket.pk is not None else "opened by an earlier email of this batch"

@@ -28,7 +28,8 @@ class Incoming:
     verdict: Classification
     tags: list[str]  # the `+tag` parts of the recipient addresses that are this mailbox's
     sender: Address | None  # From, or the envelope sender; None if neither has an address
-    key: str  # the Message-ID or its stand-in: what makes a second delivery a duplicate
+    key: str  # the Message-ID or its stand-in
+    digest: str  # what it says: a second delivery has the same key *and* the same digest
     split: SplitText
 
     @property
@@ -62,6 +63,26 @@ def message_key(parsed: ParsedEmail) -> str:
     return f"no-id.{hashlib.sha256(basis.encode('utf-8', 'replace')).hexdigest()[:40]}@caredesk"
 
 
+def content_digest(parsed: ParsedEmail) -> str:
+    """What an email says, as a hash: sender, Date, subject, text, HTML and attachments.
+
+    Transport leaves it alone (Received and other trace headers, line endings and re-wrapped
+    whitespace, a relay re-encoding 8-bit as quoted-printable or base64), so the same email
+    delivered twice, by SMTP and by IMAP, or to two of our addresses, has one digest; a
+    different email under a reused Message-ID, or a second scan without one, has its own.
+    """
+    sender = parsed.from_.address if parsed.from_ else ""
+    parts = [
+        sender,
+        parsed.header("Date"),
+        " ".join(parsed.subject.split()),
+        " ".join(parsed.text.split()),
+        " ".join(parsed.html.split()),
+        *(hashlib.sha256(a.payload).hexdigest() for a in parsed.attachments),
+    ]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "replace")).hexdigest()
+
+
 def incoming_prepare(row: InboundMessage) -> Incoming:
     parsed = parse_email(bytes(row.raw))
     verdict = classify(parsed)
@@ -73,6 +94,7 @@ def incoming_prepare(row: InboundMessage) -> Incoming:
         tags=tags,
         sender=_sender(parsed, row),
         key=message_key(parsed),
+        digest=content_digest(parsed),
         split=split_reply(parsed.text) if verdict.kind != Kind.BOUNCE else SplitText(new=""),
     )
 

@@ -24,6 +24,7 @@ from caredesk.inbound.models import InboundMessage, IntakeStatus
 from caredesk.inbound.plan import Decision, Planner
 from caredesk.inbound.prepare import Incoming, incoming_prepare
 from caredesk.inbound.record import decisions_record
+from caredesk.tickets.acknowledgements import acknowledged_first
 from caredesk.tickets.services import ticket_merge
 
 log = logging.getLogger(__name__)
@@ -175,10 +176,9 @@ def _decide_and_record(items: Sequence[Incoming]) -> list[Decision]:
             raise RuntimeError("the conversation is still split after merging its tickets")
         merged_for.add(id(joining.item))
         assert joining.ticket is not None
-        for stray in joining.strays:
-            ticket_merge(
-                source=stray, target=joining.ticket, actor=None, reason="same email conversation"
-            )
+        target, *others = acknowledged_first([joining.ticket, *joining.strays])
+        for stray in others:
+            ticket_merge(source=stray, target=target, actor=None, reason="same email conversation")
     return decisions
 
 

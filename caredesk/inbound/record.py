@@ -4,7 +4,11 @@ foreign keys need (customers, tickets, messages, then what hangs off them)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
+from django.conf import settings
+
+from caredesk.core import clock
 from caredesk.core.bulk import rows_update
 from caredesk.customers.models import Customer, CustomerAddress
 from caredesk.history.events import Event, acknowledgement_skipped_event, created_event
@@ -56,6 +60,8 @@ def decisions_record(decisions: Sequence[Decision], planner: Planner) -> None:
             message_id=item.key,
             from_address=item.sender.address,
             from_name=item.sender.name,
+            content_digest=item.digest,
+            notes=decision.notes,
         )
         messages.append(message)
         inbound.append((decision, message))
@@ -64,6 +70,10 @@ def decisions_record(decisions: Sequence[Decision], planner: Planner) -> None:
                 ticket=ticket, trigger=message, promise=sla.promises.get(ticket.pk)
             )
             ack, email = outgoing_build(ticket=ticket, email=wording)
+            if decision.ack_hold:
+                email.next_attempt_at = clock.now() + timedelta(
+                    seconds=settings.CAREDESK_ACK_HOLD_SECONDS
+                )
             messages.append(ack)
             outbound.append(email)
     Message.objects.bulk_create(messages)

@@ -7,9 +7,13 @@ missing row gets.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from caredesk.access import Action, Principal, intake_check
+from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest, NotFound
 from caredesk.inbound.models import InboundMessage, IntakeStatus
 
@@ -35,3 +39,24 @@ def inbound_get(*, intake_id: int, principal: Principal) -> InboundMessage:
     if row is None:
         raise NotFound(missing)
     return row
+
+
+def acknowledgement_waits_for_intake() -> Q:
+    """Held acknowledgements (due later than they were made, never tried) whose mailbox still
+    has emails to process that arrived before them: one of those may join their ticket to the
+    rest of its conversation. Held so at most CAREDESK_ACK_HOLD_MAX_SECONDS."""
+    from caredesk.outbound.models import OutboundEmail
+
+    waiting = InboundMessage.objects.filter(
+        status=IntakeStatus.RECEIVED,
+        mailbox_id=OuterRef("mailbox_id"),
+        received_at__lte=OuterRef("created_at"),
+    )
+    since = clock.now() - timedelta(seconds=settings.CAREDESK_ACK_HOLD_MAX_SECONDS)
+    return Q(
+        Exists(waiting),
+        kind=OutboundEmail.Kind.ACKNOWLEDGEMENT,
+        attempts=0,
+        next_attempt_at__gt=F("created_at"),
+        created_at__gt=since,
+    )

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from caredesk.accounts.models import Agent
 from caredesk.core import clock
@@ -29,6 +29,11 @@ FailureListener = Callable[[OutboundEmail], None]
 RetryListener = Callable[[OutboundEmail, Agent], None]
 _failure_listeners: list[FailureListener] = []
 _retry_listeners: list[RetryListener] = []
+# Asked at every claim: queued emails to leave alone for now, as a filter on OutboundEmail
+# (the intake registers one that holds an acknowledgement while the rest of its
+# conversation waits to be processed; see `caredesk.inbound.apps`).
+HoldRule = Callable[[], Q]
+_hold_rules: list[HoldRule] = []
 
 
 def outbound_on_failure(listener: FailureListener) -> None:
@@ -42,6 +47,12 @@ def outbound_on_retry(listener: RetryListener) -> None:
     transaction."""
     if listener not in _retry_listeners:
         _retry_listeners.append(listener)
+
+
+def outbound_hold_while(rule: HoldRule) -> None:
+    """Leave queued emails matching `rule()` unclaimed until they no longer match."""
+    if rule not in _hold_rules:
+        _hold_rules.append(rule)
 
 
 def outbound_build(
@@ -77,12 +88,25 @@ def outbound_build(
 
 def outbound_announce(emails: Sequence[OutboundEmail]) -> None:
     """Once the caller's transaction commits, tell a worker there is mail to send. One job
-    covers any number of emails: the worker sends everything that is due."""
-    if emails:
-        from caredesk.outbound.tasks import deliver_outbound
+    covers any number of emails: the worker sends everything that is due. Emails due later
+    (held acknowledgements) get a job scheduled for when they fall due."""
+    if not emails:
+        return
+    from caredesk.outbound.tasks import deliver_outbound
 
-        first = emails[0].pk
-        transaction.on_commit(lambda: deliver_outbound(first))
+    now = clock.now()
+    due = [e.pk for e in emails if e.next_attempt_at <= now]
+    if due:
+        transaction.on_commit(lambda: deliver_outbound(due[0]))
+    held = [e for e in emails if e.next_attempt_at > now]
+    if held:  # acknowledgements waiting for the rest of their conversation
+        last = max(held, key=lambda e: e.next_attempt_at)
+
+        def later() -> None:
+            delay = (last.next_attempt_at - clock.now()).total_seconds()
+            deliver_outbound.schedule((last.pk,), delay=max(delay, 0))
+
+        transaction.on_commit(later)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -110,6 +134,8 @@ def _claim(ids: Sequence[int] | None, limit: int) -> list[OutboundEmail]:
             .filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=now)
             .order_by("next_attempt_at", "pk")
         )
+        for rule in _hold_rules:
+            rows = rows.exclude(rule())
         emails = list(rows.filter(pk__in=ids) if ids is not None else rows[:limit])
         if emails:
             OutboundEmail.objects.filter(pk__in=[e.pk for e in emails]).update(

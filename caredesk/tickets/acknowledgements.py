@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, F, Q
 
 from caredesk.core import clock
-from caredesk.outbound.models import OutboundEmail
+from caredesk.history.events import Event, acknowledgement_skipped_event
+from caredesk.outbound.models import DeliveryStatus, OutboundEmail
 from caredesk.sla.promise import promise_phrase
 from caredesk.sla.services import ReplyPromise
 from caredesk.tickets.models import Message, Ticket
@@ -94,4 +95,72 @@ def acknowledgement_email(
         from_name=mailbox.name,
         in_reply_to=trigger.message_id or "",
         references=[*trigger.references.split(), trigger.message_id or ""],
+    )
+
+
+def acknowledged_first(tickets: Sequence[Ticket]) -> list[Ticket]:
+    """`tickets` (parts of one conversation, oldest first) with the one whose acknowledgement
+    went out first moved to the front: merged into it, the customer keeps the ticket number
+    they were told."""
+    told = (
+        OutboundEmail.objects.filter(
+            ticket__in=[t.pk for t in tickets], kind=OutboundEmail.Kind.ACKNOWLEDGEMENT
+        )
+        .filter(Q(status=DeliveryStatus.SENT) | Q(attempts__gt=0))
+        .order_by(F("sent_at").asc(nulls_last=True), "pk")
+        .values_list("ticket_id", flat=True)
+        .first()
+    )
+    return sorted(tickets, key=lambda t: t.pk != told)
+
+
+def acknowledgements_settle(*, source: Ticket, target: Ticket) -> list[Event]:
+    """After `source` was merged into `target`: one acknowledgement per person for the
+    conversation.
+
+    To each address, an acknowledgement that went out (or is being sent: it was attempted)
+    stays the only one, and those still waiting are dropped. When none went out, the oldest
+    waiting one is kept and, if it named `source`, names `target` instead: the customer learns
+    one ticket number, the one that stays. (Two customers' tickets merged by an agent still
+    acknowledge each customer.) Runs in the merge's transaction; the rows are locked, so a worker
+    cannot claim one meanwhile. Returns the events to record on `target`."""
+    acks = list(
+        OutboundEmail.objects.select_for_update()
+        .filter(ticket=target, kind=OutboundEmail.Kind.ACKNOWLEDGEMENT)
+        .exclude(status=DeliveryStatus.FAILED)
+        .order_by("pk")
+    )
+    by_recipient: dict[str, list[OutboundEmail]] = {}
+    for ack in acks:
+        by_recipient.setdefault(ack.recipient, []).append(ack)
+    kept: list[OutboundEmail] = []
+    dropped: list[OutboundEmail] = []
+    for same in by_recipient.values():
+        waiting = [a for a in same if a.status == DeliveryStatus.QUEUED and a.attempts == 0]
+        gone = len(waiting) < len(same)
+        kept += [] if gone else waiting[:1]
+        dropped += waiting if gone else waiting[1:]
+    events: list[Event] = []
+    if dropped:
+        Message.objects.filter(pk__in=[a.ticket_message_id for a in dropped]).delete()
+        OutboundEmail.objects.filter(pk__in=[a.pk for a in dropped]).delete()
+        events.append(
+            acknowledgement_skipped_event(
+                ticket=target, why="this conversation was acknowledged once already"
+            )
+        )
+    for keep in kept:
+        if source.reference in keep.subject:
+            _rename(keep, old=source.reference, new=target.reference)
+    return events
+
+
+def _rename(ack: OutboundEmail, *, old: str, new: str) -> None:
+    """`ack` (not sent yet) names ticket `new` where it named `old`."""
+    tagged = re.compile(re.escape(old) + r"(?!\d)")
+    ack.subject = tagged.sub(new, ack.subject)
+    ack.text = tagged.sub(new, ack.text)
+    ack.save(update_fields=["subject", "text"])
+    Message.objects.filter(outbound=ack).update(
+        subject=ack.subject, text=ack.text, new_text=ack.text
     )

@@ -139,9 +139,13 @@ class Message(TimestampedModel):
     text = models.TextField(blank=True)  # the whole plain-text body as received or sent
     new_text = models.TextField(blank=True)  # what the author wrote now, quotes removed
     html = models.TextField(blank=True)  # sanitised HTML, when the email had HTML
-    # Message-ID without angle brackets; null for internal notes. Unique per mailbox, which is
-    # what makes a second delivery of the same email a no-op.
+    # Message-ID without angle brackets; null for internal notes. With `content_digest`, unique
+    # per mailbox: a second delivery of the same email is a no-op, while a different email
+    # reusing the id is its own message.
     message_id = models.CharField(max_length=500, null=True, blank=True)  # noqa: DJ001
+    # What the email says (`inbound.prepare.content_digest`); "" for what caredesk wrote and
+    # for emails recorded before digests, which are matched by Message-ID alone.
+    content_digest = models.CharField(max_length=64, blank=True, default="")
     in_reply_to = models.CharField(max_length=500, blank=True)
     references = models.TextField(blank=True)  # space-separated, in header order
     sent_at = models.DateTimeField(null=True, blank=True)  # the email's Date header
@@ -151,9 +155,9 @@ class Message(TimestampedModel):
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["mailbox", "message_id"],
+                fields=["mailbox", "message_id", "content_digest"],
                 condition=models.Q(message_id__isnull=False),
-                name="message_id_once_per_mailbox",
+                name="message_id_and_content_once_per_mailbox",
             )
         ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -39,6 +39,14 @@ def _thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
     return in_reply_to or (ids[-1] if ids else ""), ids
 
 
+def reply_recipients(participants: Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """Who a reply goes to, from a ticket's (address, role) participants: the customer who
+    asked, and everyone else taking part in CC. The composer shows both before sending."""
+    people = list(participants)
+    to = [a for a, role in people if role == Participant.Role.REQUESTER][:1]
+    return to, [a for a, role in people if role == Participant.Role.CC and a not in to]
+
+
 def ticket_reply(
     *,
     ticket: Ticket,
@@ -61,11 +69,9 @@ def ticket_reply(
         except ValidationError:
             raise InvalidRequest(f"{address!r} is not an email address") from None
     with ticket_changing(ticket) as change:
-        participants = list(ticket.participants.values_list("address", "role"))
-        to = [a for a, role in participants if role == Participant.Role.REQUESTER][:1]
+        to, all_cc = reply_recipients(ticket.participants.values_list("address", "role"))
         if not to:
             raise InvalidRequest("this ticket has no customer address to reply to")
-        all_cc = [a for a, role in participants if role == Participant.Role.CC and a not in to]
         all_cc += [a for a in cc if a not in all_cc and a not in to]
         in_reply_to, references = _thread_headers(ticket)
         message = ticket_email_send(

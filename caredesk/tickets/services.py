@@ -33,6 +33,7 @@ from caredesk.history.events import (
 )
 from caredesk.history.kinds import By
 from caredesk.tickets import states
+from caredesk.tickets.acknowledgements import acknowledgements_settle
 from caredesk.tickets.attachments import Upload, attachments_store, uploads_check
 from caredesk.tickets.changes import (
     TicketChange,
@@ -346,5 +347,7 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: Agent | None, reason:
         growing.record(
             merged_event(ticket=target, source_id=source.pk, why=reason, actor_id=actor_id)
         )
+        for event in acknowledgements_settle(source=source, target=target):
+            growing.record(event)
         changes_finish([closing, growing])
     return target

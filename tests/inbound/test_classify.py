@@ -44,6 +44,11 @@ EXPECTED = {
     "announcement-reply-3.eml": (Kind.HUMAN, "no automated-mail signal"),
     "references-naming-two-tickets.eml": (Kind.HUMAN, "no automated-mail signal"),
     "nul-in-charset.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "cc-2000.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "reused-message-id-1.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "reused-message-id-2.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "scan-without-message-id-1.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "scan-without-message-id-2.eml": (Kind.HUMAN, "no automated-mail signal"),
 }
 
 

@@ -37,6 +37,11 @@ EXPECTED = {
     "announcement-reply-2.eml": HUMAN,
     "announcement-reply-3.eml": HUMAN,
     "references-naming-two-tickets.eml": HUMAN,  # a stranger naming two customers' tickets
+    "cc-2000.eml": HUMAN,  # one email naming 2,000 people in Cc
+    "reused-message-id-1.eml": HUMAN,  # two customers' emails under one Message-ID
+    "reused-message-id-2.eml": HUMAN,
+    "scan-without-message-id-1.eml": HUMAN,  # a copier's scans: no Message-ID, same text
+    "scan-without-message-id-2.eml": HUMAN,
     "nul-in-charset.eml": HUMAN,  # NUL inside a header parameter (PostgreSQL refuses NUL)
     "no-charset-8bit.eml": UNACKNOWLEDGED,  # from noreply@: nobody would read it
     "mailing-list-bulk.eml": UNACKNOWLEDGED,

@@ -162,3 +162,60 @@ def test_two_workers_at_once_process_each_email_once(
             if keys:
                 client.delete(*keys)
     assert os.environ.get("CAREDESK_HUEY_IMMEDIATE") == "1"  # the test process itself unchanged
+
+
+CUSTOMERS = 60
+
+
+def _store_out_of_order(mailbox: Mailbox) -> None:
+    """Each customer's conversation of three emails that name only their parent (In-Reply-To),
+    stored in the order last, first, middle: the two workers can open a ticket for each end
+    before the middle joins them."""
+    emails = []
+    for n in range(CUSTOMERS):
+        ids = [f"<ooo-{n}-{i}@example.net>" for i in range(3)]
+        parts = [
+            make_email(
+                sender=f"buyer{n}@example.net",
+                subject=("Re: " if i else "") + f"Parcel {n}",
+                message_id=ids[i],
+                in_reply_to=ids[i - 1] if i else None,
+                body=f"Part {i} about parcel {n}.\n",
+            )
+            for i in range(3)
+        ]
+        emails.append([parts[2], parts[0], parts[1]])
+    for round_ in zip(*emails, strict=True):  # everyone's last part, then first, then middle
+        for raw in round_:
+            inbound_receive(raw=raw, mailbox_id=mailbox.pk, source="smtp", process=False)
+
+
+def test_two_workers_acknowledge_an_out_of_order_conversation_once(
+    mailbox: Mailbox, cli_env: dict[str, str], sink: SmtpSink, tmp_path: Path
+) -> None:
+    env = dict(_env_with_relay(cli_env, sink), CAREDESK_ACK_HOLD_SECONDS="3")
+    _store_out_of_order(mailbox)
+    workers = [_worker(env, tmp_path / "a"), _worker(env, tmp_path / "b")]
+    try:
+        assert _wait(lambda: _processed() == 3 * CUSTOMERS), _log(tmp_path / "a")
+        assert InboundMessage.objects.filter(status=IntakeStatus.QUARANTINED).count() == 0
+        live = Ticket.objects.filter(merged_into=None)
+        assert live.count() == CUSTOMERS  # one ticket per conversation in the end
+        assert Ticket.objects.exclude(merged_into=None).count() == CUSTOMERS  # each came in two
+        assert _wait(
+            lambda: not OutboundEmail.objects.filter(status=DeliveryStatus.QUEUED).exists(), 60
+        )
+        time.sleep(1)  # anything still in flight reaches the sink
+        told: dict[str, list[str]] = {}
+        for received in sink.received:
+            told.setdefault(received.rcpt_tos[0], []).append(received.message["Subject"])
+        assert len(told) == CUSTOMERS
+        for ticket in live.select_related("customer"):
+            address = ticket.messages.filter(kind=MessageKind.CUSTOMER).first()
+            assert address is not None
+            assert ticket.messages.filter(kind=MessageKind.CUSTOMER).count() == 3
+            # One acknowledgement per customer, naming the ticket that holds the conversation.
+            (subject,) = told[address.from_address]
+            assert subject.endswith(f"[{ticket.reference}]")
+    finally:
+        _stop(*workers)

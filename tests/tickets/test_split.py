@@ -6,6 +6,7 @@ import pytest
 
 from caredesk.accounts.models import Agent
 from caredesk.core.errors import InvalidRequest
+from caredesk.inbound.models import InboundMessage
 from caredesk.mailboxes.models import Mailbox
 from caredesk.sla.models import SlaTimer
 from caredesk.tickets.models import Message, MessageKind, Status, Ticket
@@ -102,7 +103,7 @@ def test_attachments_go_with_the_message(mailbox: Mailbox, agent: Agent) -> None
 
 
 def test_refused_splits_say_why(mailbox: Mailbox, agent: Agent) -> None:
-    ticket = deliver_ticket(make_email(message_id=FIRST), mailbox)
+    ticket = deliver_ticket(make_email(message_id="<alone@example.net>"), mailbox)
     only = ticket.messages.get(kind=MessageKind.CUSTOMER)
     with pytest.raises(InvalidRequest, match="only message from the customer"):
         ticket_split(message=only, actor=agent)
@@ -151,8 +152,8 @@ def test_replies_to_the_split_message_thread_into_the_new_ticket(
         kept.refresh_from_db()
         assert kept.merged_into_id is None
     # The split message delivered again is known as the one on the new ticket.
-    again = make_email(message_id=SECOND, in_reply_to=FIRST, references=[FIRST])
-    row = deliver(again, mailbox)
+    again = InboundMessage.objects.get(message_id="second@example.net").raw
+    row = deliver(bytes(again), mailbox)
     assert (row.status, row.ticket_id) == ("ignored", new.pk)
 
 

@@ -15,6 +15,7 @@ from caredesk.accounts.models import Agent, Team
 from caredesk.core.errors import NotFound
 from caredesk.sla.selectors import sla_views
 from caredesk.tickets.models import Attachment, Message, MessageKind, Priority, Status
+from caredesk.tickets.replies import reply_recipients
 from caredesk.tickets.selectors import ticket_get, ticket_get_detailed
 from caredesk.workspace.conversation import history, inline_images, timeline
 from caredesk.workspace.drafts import draft_get, draft_saved_label
@@ -60,6 +61,7 @@ def ticket(request: HttpRequest, ref: int) -> HttpResponse:
         "draft": draft,
         "draft_saved": draft_saved_label(draft=draft, agent=agent_of(request)) if draft else "",
         "attachments_max_mb": settings.CAREDESK_REPLY_ATTACHMENTS_MAX_MB,
+        "recipients": reply_recipients((p.address, p.role) for p in found.participants.all()),
     }
     return render(request, "workspace/ticket.html", context)
 
