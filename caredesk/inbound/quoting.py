@@ -57,9 +57,11 @@ def split_reply(text: str) -> SplitText:
         after_new, after_signature = _split_signature(after)
         if signature_lines:
             signature_lines = [*signature_lines, "", *after_new, *after_signature]
-        else:
-            new_lines = [*new_lines, "", *after_new] if _trim(new_lines) else after_new
+        elif _trim(new_lines):
+            new_lines = [*_trim(new_lines).split("\n"), "", *_trim(after_new).split("\n")]
             signature_lines = after_signature
+        else:
+            new_lines, signature_lines = after_new, after_signature
     new = _trim(new_lines)
     if not new:
         return SplitText(new=_trim(lines))

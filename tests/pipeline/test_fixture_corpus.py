@@ -37,6 +37,16 @@ EXPECTED = {
     "announcement-reply-2.eml": HUMAN,
     "announcement-reply-3.eml": HUMAN,
     "references-naming-two-tickets.eml": HUMAN,  # a stranger naming two customers' tickets
+    # quoted history and signatures as other clients write them
+    "thunderbird-html-signoff-above-attribution.eml": HUMAN,
+    "gmail-html-only-quote.eml": HUMAN,
+    "outlook-html-divrplyfwdmsg.eml": HUMAN,
+    "apple-html-blockquote-cite.eml": HUMAN,
+    "polish-reply-napisal.eml": HUMAN,
+    "russian-reply-napisal.eml": HUMAN,
+    "one-line-reply-above-quoted-attribution.eml": HUMAN,
+    "outlook-android-mobile-signature.eml": HUMAN,
+    "date-first-attribution.eml": HUMAN,
     "nul-in-charset.eml": HUMAN,  # NUL inside a header parameter (PostgreSQL refuses NUL)
     "no-charset-8bit.eml": UNACKNOWLEDGED,  # from noreply@: nobody would read it
     "mailing-list-bulk.eml": UNACKNOWLEDGED,
