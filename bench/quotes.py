@@ -194,6 +194,9 @@ def main() -> None:
         "public": cases,
         "tuned_on": [c for c in cases if not c["held_out"]],
         "held_out": [c for c in cases if c["held_out"]],
+        "talon_suite": [c for c in cases if c["id"].startswith("talon/")],
+        "quotequail_suite": [c for c in cases if c["id"].startswith("quotequail/")],
+        "html": [c for c in cases if c["format"] == "html"],
     }
     runners: dict[str, list[tuple[str, float]]] = {"caredesk": [caredesk_run(c) for c in cases]}
     if not args.skip_talon:
