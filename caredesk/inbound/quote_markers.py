@@ -10,14 +10,19 @@ import re
 
 MAX_ATTRIBUTION = 400
 _MAX_ATTRIBUTION_LINES = 3
-_INVISIBLE = str.maketrans({"\xa0": " ", "\u200e": None, "\u200f": None, "\u200b": None})
+_INVISIBLE = str.maketrans(
+    {"\xa0": " ", "\u200e": None, "\u200f": None, "\u200b": None, "\uff1a": ":"}
+)
 _SPACES = re.compile(r"\s+")
 
 # "On <date>, <name> wrote:" in every language we have met: the verb ends the line ...
 _WROTE_AT_END = re.compile(
     r"(?:wrote|sent|schrieb|a [ée]crit|escribi[óo]|ha scritto|schreef|geschreven|escreveu"
-    r"|skrev|napisa[łl](?:\(a\)|a)?|написал(?:\(а\)|а)?|kirjoitti|đã viết|pisze)\s?:$"
+    r"|skrev|napisa[łl](?:\(a\)|a)?|написал(?:\(а\)|а)?|kirjoitti|đã viết|pisze"
+    r"|書きました|のメッセージ|写道|寫道|작성)\s?:$"
 )
+# Any other language: a year, a time and an address, a colon at the end, "> " lines below.
+_YEAR_AND_TIME = re.compile(r"(?=.*(?<!\d)(?:19|20)\d\d(?!\d)).*\d:\d\d")
 # ... or, in German, Dutch and the Scandinavian languages, comes before the name.
 _WROTE_BEFORE_NAME = re.compile(r"\b(?:schrieb|schreef|skrev|napisał)\b .{1,200}:$")
 # How attributions start when the client puts the date first. With one of these openings the
@@ -107,7 +112,9 @@ def attribution(lines: list[str], index: int, *, quotes_follow: bool) -> int:
             if span == 2 and not _could_start(fold(first)):
                 return 0
             joined = f"{joined} {line}"
-        if joined[-1] in ":>-" and _is_attribution(fold(joined), span, lines, index, quotes_follow):
+        if joined[-1] in ":>-\uff1a" and _is_attribution(
+            fold(joined), span, lines, index, quotes_follow
+        ):
             return span
     return 0
 
@@ -162,6 +169,8 @@ def _is_attribution(
             return bool(_OPENINGS.match(core)) or dashed or follows
         if _DATE_FIRST.match(core) and "@" in core:
             return follows
+        if core.endswith(":") and follows and "@" in core and _YEAR_AND_TIME.match(core):
+            return True
     return span == 1 and follows and bool(_BARE_WROTE.match(core))
 
 

@@ -136,6 +136,12 @@ QUOTE = "\n> Hello,\n> please try again.\n"
         "On Mon, 3 Mar 2025 at 10:00 AM, Caredesk Support from Example\n<support@example.com> "
         "wrote:",
         "On 3 Mar 2025, at 10:00, Caredesk Support <support@example.com> sent:",
+        # Japanese, Chinese (a full-width colon), Korean, and any language with a date, a
+        # time and an address above "> " lines
+        "Mon, 03 Mar 2025 10:00:52 +0000 高橋 美咲 さんは書きました:",
+        "2025年3月3日 10:00，Caredesk Support <support@example.com> 写道：",
+        "2025년 3월 3일 (월) 오전 10:00, Caredesk Support <support@example.com>님이 작성:",
+        "2025年3月3日(月) 10:00 Caredesk Support <support@example.com>:",
     ],
 )
 def test_attributions(attribution: str) -> None:
@@ -281,10 +287,16 @@ def test_a_wrapped_link_inside_the_quote_stays_in_the_quote() -> None:
     assert split_reply(text).new == "Blah"
 
 
-def test_quoted_text_nothing_introduces_is_the_customers() -> None:
-    # A customer quoting an error message, or an HTML <blockquote> with no attribution.
-    text = "The app says:\n\n> Error 500: try again later\n"
-    assert split_reply(text).new == text.strip()
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A customer quoting an error message, or an HTML <blockquote> with no attribution.
+        "The app says:\n\n> Error 500: try again later",
+        "At 10:00 on 3 March 2025 the app said:\n\n> Error 500: try again later",
+    ],
+)
+def test_quoted_text_nothing_introduces_is_the_customers(text: str) -> None:
+    assert split_reply(text).new == text
 
 
 def test_quoted_forward_is_the_customers() -> None:
