@@ -1,68 +1,41 @@
 """Separate what a customer wrote now from the history they quoted and their signature.
 
 When in doubt, keep text as new: showing an agent a quote twice is a nuisance, hiding a customer's
-words is a wrong answer. So interleaved replies, bottom-posting and text we cannot make sense of
-stay whole.
+words is a wrong answer. So interleaved replies, "> " lines that nothing introduces as history,
+forwarded messages and text we cannot make sense of stay whole. The lines that introduce
+history (attributions, separators, header blocks) are recognised in `quote_markers`.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 
+from caredesk.inbound.quote_markers import (
+    MOBILE_SIGNATURE,
+    SEPARATOR,
+    attribution,
+    forward_line,
+    forwarded,
+    header_block,
+    quote_introduction,
+    split_embedded,
+)
 from caredesk.inbound.types import SplitText
 
-# Attribution lines ("On <date>, <name> wrote:") per language: how they start, a word they must
-# contain (or None) and how they end. Compared case-insensitively on whitespace-collapsed text.
-_ATTRIBUTIONS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
-    ("on ", None, ("wrote:",)),
-    ("am ", " schrieb ", (":",)),
-    ("le ", None, ("a écrit :", "a écrit:", "a ecrit :", "a ecrit:")),
-    ("el ", None, ("escribió:", "escribio:", "escribió :")),
-    ("il ", None, ("ha scritto:", "ha scritto :")),
-    ("op ", " schreef ", (":",)),
-    ("em ", None, ("escreveu:", "escreveu :")),
-    ("den ", " skrev ", (":",)),
-)
-_MAX_ATTRIBUTION = 400
-# Real attributions carry a time, a year or an address; "On Monday I wrote:" is a sentence.
-_DATE_OR_ADDRESS = re.compile(r"\d:\d\d|\d{4}|@")
-_ORIGINAL_MESSAGE = re.compile(
-    r"-{2,}\s*(?:original message|ursprüngliche nachricht|message d'origine|mensaje original"
-    r"|oorspronkelijk bericht|mensagem original|messaggio originale|originalmeddelande"
-    r"|original meddelelse|opprinnelig melding)\s*-{2,}",
-    re.IGNORECASE,
-)
-# Outlook's header block: a "From:" line followed closely by a "Sent:" (or "Date:") line.
-_FROM_LABEL = re.compile(r"\*?(?:from|von|de|van|da|från|fra|od)\s?\*?\s?:", re.IGNORECASE)
-_SENT_LABEL = re.compile(
-    r"\*?(?:sent|date|gesendet|datum|envoyé|envoye|enviado(?: el)?|enviada em|fecha|verzonden"
-    r"|inviato|data|skickat|sendt|wysłano)\s?\*?\s?:",
-    re.IGNORECASE,
-)
-_SUBJECT_LABEL = re.compile(
-    r"\*?(?:subject|betreff|objet|asunto|onderwerp|assunto|oggetto|ämne|emne)\s?\*?\s?:\s*",
-    re.IGNORECASE,
-)
-_FORWARD_SUBJECT = re.compile(r"(?:fwd?|wg|tr|rv|doorst|enc|i|vb)\s?:", re.IGNORECASE)
-_FORWARD_MARKERS = (
-    "forward", "weitergeleitet", "transféré", "reenviado", "inoltrat", "doorgestuurd",
-    "encaminhad", "vidarebefordrat", "videresendt",
-)  # fmt: skip
-_MOBILE_SIGNATURE = re.compile(
-    r"(?:sent from my \w[\w ]{0,30}|sent from (?:mail|outlook) for \w+(?: \d+)?"
-    r"|get outlook for \w+|sent from outlook(?: for \w+)?|sent from yahoo mail[\w ]{0,30}"
-    r"|sent from samsung mobile|sent via the samsung galaxy[\w ,]{0,40}"
-    r"|enviado desde mi \w[\w ]{0,30}|enviado do meu \w[\w ]{0,30}"
-    r"|von meinem \w[\w ]{0,30} gesendet|envoyé de mon \w[\w ]{0,30}"
-    r"|verzonden (?:vanaf|met) mijn \w[\w ]{0,30}|inviato da(?:l mio)? \w[\w ]{0,30}"
-    r"|skickat från min \w[\w ]{0,30})"
-    r"[.!]?(?:\s*<[^<>]{0,200}>)?",
-    re.IGNORECASE,
-)
 _MAX_AFTER_MOBILE_SIGNATURE = 3  # non-blank lines (a name, a phone number) after the phrase
 _MAX_BARE_SIGNATURE = 8
-_SPACES = re.compile(r"\s+")
+# Inside a "> " block, a long link wrapped by the client leaves a bare fragment on its own line:
+# " (http://example.com/c/YzOTYzMmE) >" or "_nonce=3dd518)". It belongs to the quote.
+_LINK_FRAGMENT = re.compile(r"\(?https?://\S*\)?\s*>?|\S{1,80}\)")
+
+
+@dataclass(frozen=True)
+class _Quote:
+    start: int  # first line of the history (its attribution or separator)
+    end: int  # one past its last line: the end of a "> " block, or of the text for an
+    # unprefixed copy under a header block
 
 
 def split_reply(text: str) -> SplitText:
@@ -71,102 +44,112 @@ def split_reply(text: str) -> SplitText:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return SplitText(new="")
-    lines = text.split("\n")
-    start, with_prefix_only = _quote_start(lines)
-    if start is None:
-        new_lines, quoted_lines = lines, []
+    lines = _unjoin_attributions(text.split("\n"))
+    quote = _find_quote(lines)
+    if quote is None:
+        new_lines, quoted_lines, after = lines, [], []
     else:
-        new_lines, quoted_lines = lines[:start], lines[start:]
-        if with_prefix_only and _interleaved(quoted_lines):
-            new_lines, quoted_lines = lines, []
+        new_lines, quoted_lines = lines[: quote.start], lines[quote.start : quote.end]
+        after = lines[quote.end :]
     new_lines, signature_lines = _split_signature(new_lines)
-    if with_prefix_only and quoted_lines and not signature_lines:
-        # Thunderbird and others can put the signature below the quote.
-        quoted_lines, signature_lines = _trailing_signature(quoted_lines)
+    if any(line.strip() for line in after):
+        # Text below the history: a bottom-posted answer, a sign-off or a signature.
+        after_new, after_signature = _split_signature(after)
+        if signature_lines:
+            signature_lines = [*signature_lines, "", *after_new, *after_signature]
+        elif _trim(new_lines):
+            new_lines = [*_trim(new_lines).split("\n"), "", *_trim(after_new).split("\n")]
+            signature_lines = after_signature
+        else:
+            new_lines, signature_lines = after_new, after_signature
     new = _trim(new_lines)
     if not new:
         return SplitText(new=_trim(lines))
     return SplitText(new=new, quoted=_trim(quoted_lines), signature=_trim(signature_lines))
 
 
-def _quote_start(lines: list[str]) -> tuple[int | None, bool]:
-    """Index of the first line of quoted history, and whether that history is only "> " lines
-    (True) or an unprefixed copy under an Outlook-style header (False)."""
-    first_quote: int | None = None
+def _unjoin_attributions(lines: list[str]) -> list[str]:
+    """Put an attribution that shares a line with the customer's words on a line of its own."""
+    out: list[str] = []
     for index, line in enumerate(lines):
-        stripped = line.strip()
+        if line.endswith(":") or line.endswith(": "):
+            parts = split_embedded(
+                line, quotes_follow=_next_filled(lines, index + 1).startswith(">")
+            )
+            if parts:
+                out.extend(parts)
+                continue
+        out.append(line)
+    return out
+
+
+def _find_quote(lines: list[str]) -> _Quote | None:
+    """Where the quoted history is, or None when there is none we can be sure of."""
+    index = 0
+    while index < len(lines):
+        stripped = lines[index].strip()
         if not stripped:
+            index += 1
             continue
         if stripped.startswith(">"):
-            if first_quote is None:
-                first_quote = index
+            end = _quote_run_end(lines, index)
+            block = lines[index:end]
+            if quote_introduction(block) and not forwarded(block):
+                return _prefixed(lines, index, end)
+            index = end  # quoted text nothing introduces as history is the customer's
             continue
-        if first_quote is not None:
-            # Text after a "> " block: inline answers or bottom-posting. Headers further down
-            # do not matter, the caller keeps everything.
-            return first_quote, True
-        if _ORIGINAL_MESSAGE.fullmatch(stripped) or _outlook_header(lines, index):
-            return _include_separator(lines, index), False
-        span = _attribution(lines, index)
+        if forward_line(stripped):
+            return None  # what follows is a forwarded message the customer wants us to read
+        if SEPARATOR.fullmatch(stripped) or header_block(lines, index):
+            return _Quote(_include_separator(lines, index), len(lines))
+        follows = _next_filled(lines, index + 1).startswith(">")
+        span = attribution(lines, index, quotes_follow=follows)
         if span:
-            return index, True
-    return first_quote, True
+            after = _next_filled_index(lines, index + span)
+            if after is not None and lines[after].lstrip().startswith(">"):
+                end = _quote_run_end(lines, after)
+                if forwarded(lines[after:end]):
+                    return None
+                return _prefixed(lines, index, end)
+            return _Quote(index, len(lines))
+        index += 1
+    return None
 
 
-def _attribution(lines: list[str], index: int) -> int:
-    """How many lines (1 or 2) the attribution starting at `index` spans, or 0."""
-    line = lines[index].strip()
-    if len(line) > _MAX_ATTRIBUTION:
-        return 0
-    following = lines[index + 1].strip() if index + 1 < len(lines) else ""
-    candidates = [(line, 1)] if line.endswith(":") else []
-    if following.endswith(":") and len(following) < _MAX_ATTRIBUTION:
-        candidates.append((f"{line} {following}", 2))
-    for candidate, span in candidates:
-        folded = _SPACES.sub(" ", candidate.replace("\xa0", " ")).lower()
-        if _DATE_OR_ADDRESS.search(folded) and _matches_attribution(folded):
-            return span
-        # A bare "Jane Doe wrote:" only counts when quoted lines follow.
-        if folded.endswith(" wrote:") and len(folded) < 120 and _quotes_follow(lines, index + span):
-            return span
-    return 0
+def _prefixed(lines: list[str], start: int, end: int) -> _Quote | None:
+    """A "> " block from `start` to `end`; None when the customer answered between quotes."""
+    if any(line.lstrip().startswith(">") for line in lines[end:]):
+        return None  # interleaved: answers between quoted lines only make sense together
+    return _Quote(start, end)
 
 
-def _matches_attribution(folded: str) -> bool:
-    return any(
-        folded.startswith(prefix) and folded.endswith(endings) and (not needle or needle in folded)
-        for prefix, needle, endings in _ATTRIBUTIONS
-    )
+def _quote_run_end(lines: list[str], index: int) -> int:
+    """One past the last line of the "> " block starting at `index` (blank lines and wrapped
+    link fragments inside it included)."""
+    end = index
+    position = index
+    while position < len(lines):
+        stripped = lines[position].strip()
+        if stripped.startswith(">"):
+            end = position + 1
+        elif stripped and not (
+            _LINK_FRAGMENT.fullmatch(stripped) and _next_filled(lines, position + 1).startswith(">")
+        ):
+            break
+        position += 1
+    return end
 
 
-def _quotes_follow(lines: list[str], index: int) -> bool:
-    for line in lines[index : index + 3]:
-        if line.strip():
-            return line.lstrip().startswith(">")
-    return False
+def _next_filled_index(lines: list[str], index: int) -> int | None:
+    for position in range(index, min(len(lines), index + 4)):
+        if lines[position].strip():
+            return position
+    return None
 
 
-def _outlook_header(lines: list[str], index: int) -> bool:
-    if not _FROM_LABEL.match(lines[index].strip()):
-        return False
-    block = [line.strip() for line in lines[index + 1 : index + 6] if line.strip()]
-    if not any(_SENT_LABEL.match(line) for line in block[:3]):
-        return False
-    previous = _previous_line(lines, index)
-    if any(marker in previous.lower() for marker in _FORWARD_MARKERS):
-        return False  # a forwarded message is what the customer wants us to read
-    for line in block:
-        subject = _SUBJECT_LABEL.match(line)
-        if subject:
-            return not _FORWARD_SUBJECT.match(line[subject.end() :])
-    return True
-
-
-def _previous_line(lines: list[str], index: int) -> str:
-    for previous in range(index - 1, max(-1, index - 20), -1):
-        if lines[previous].strip():
-            return lines[previous].strip()
-    return ""
+def _next_filled(lines: list[str], index: int) -> str:
+    position = _next_filled_index(lines, index)
+    return "" if position is None else lines[position].lstrip()
 
 
 def _include_separator(lines: list[str], index: int) -> int:
@@ -177,23 +160,6 @@ def _include_separator(lines: list[str], index: int) -> int:
     if previous >= 0 and set(lines[previous].strip()) <= {"_", "-"} and len(lines[previous]) > 8:
         return previous
     return index
-
-
-def _interleaved(quoted: list[str]) -> bool:
-    """True when the customer typed between or after quoted lines (not just a signature)."""
-    seen_quote = False
-    for index, line in enumerate(quoted):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if stripped.startswith(">"):
-            seen_quote = True
-        elif seen_quote:
-            signature = stripped == "--" or (
-                _MOBILE_SIGNATURE.fullmatch(stripped) and _only_short_tail(quoted, index)
-            )
-            return not signature
-    return False
 
 
 def _only_short_tail(
@@ -223,21 +189,9 @@ def _split_signature(lines: list[str]) -> tuple[list[str], list[str]]:
             return lines[:index], lines[index + 1 :]
     for position in range(max(0, len(filled) - 1 - _MAX_AFTER_MOBILE_SIGNATURE), len(filled)):
         index = filled[position]
-        if _MOBILE_SIGNATURE.fullmatch(lines[index].strip()):
+        if MOBILE_SIGNATURE.fullmatch(lines[index].strip()) and _only_short_tail(lines, index):
             return lines[:index], lines[index:]
     return lines, []
-
-
-def _trailing_signature(quoted: list[str]) -> tuple[list[str], list[str]]:
-    last_quote = max(
-        (i for i, line in enumerate(quoted) if line.lstrip().startswith(">")), default=-1
-    )
-    if last_quote < 0:
-        return quoted, []
-    for index in range(len(quoted) - 1, last_quote, -1):
-        if quoted[index].rstrip() == "--":
-            return quoted[:index], quoted[index + 1 :]
-    return quoted, []
 
 
 def _trim(lines: list[str]) -> str:

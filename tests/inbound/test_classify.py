@@ -49,6 +49,15 @@ EXPECTED = {
     "reused-message-id-2.eml": (Kind.HUMAN, "no automated-mail signal"),
     "scan-without-message-id-1.eml": (Kind.HUMAN, "no automated-mail signal"),
     "scan-without-message-id-2.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "thunderbird-html-signoff-above-attribution.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "gmail-html-only-quote.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "outlook-html-divrplyfwdmsg.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "apple-html-blockquote-cite.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "polish-reply-napisal.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "russian-reply-napisal.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "one-line-reply-above-quoted-attribution.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "outlook-android-mobile-signature.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "date-first-attribution.eml": (Kind.HUMAN, "no automated-mail signal"),
 }
 
 

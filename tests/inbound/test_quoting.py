@@ -111,6 +111,37 @@ QUOTE = "\n> Hello,\n> please try again.\n"
         "Em seg., 3 de mar. de 2025 às 10:00, Suporte <support@example.com> escreveu:",
         "Den mån 3 mars 2025 kl 10:00 skrev Kundtjänst <support@example.com>:",
         "Caredesk Support wrote:",
+        # Polish, Russian, Finnish, Norwegian, Swedish without a space after "skrev"
+        "W dniu 3 marca 2025 10:00 użytkownik Obsługa <support@example.com> napisał:",
+        "Dnia 3.03.2025 o godz. 10:00 Obsługa <support@example.com> napisał(a):",
+        "3 марта 2025 г., в 10:00, Поддержка <support@example.com> написал:",
+        "ma 3.3.2025 klo 10.00 Tuki (<support@example.com>) kirjoitti:",
+        "man. 3. mar. 2025 kl. 10:00 skrev Kundeservice <support@example.com>:",
+        "Den 3 mars 2025 10:00:18, Kundtjänst (support@example.com) skrev:",
+        "På 3 mars 2025 på 10:00:18, Kundeservice (support@example.com) skrev:",
+        # Vietnamese, Italian "In data", Dutch "het volgende geschreven"
+        "Vào 10:00 3 tháng 3, 2025, Hỗ trợ <support@example.com> đã viết:",
+        "In data 3 marzo 2025 10:00, Assistenza <support@example.com> ha scritto:",
+        "Op 3 mrt. 2025 om 10:00 heeft Klantenservice <support@example.com> het volgende "
+        "geschreven:",
+        # date first, as Gmail writes it in some locales, Yandex and Mail.ru
+        "2025-03-03 10:00 GMT+01:00 Caredesk Support <support@example.com>:",
+        "2025-03-03 10:00 GMT+01:00 Caredesk Support <\nsupport@example.com>:",
+        '03.03.2025, 10:00, "Caredesk Support" <support@example.com>:',
+        "Mon, 3 Mar 2025 10:00:51 +0100 от Caredesk Support <support@example.com>:",
+        # dash-wrapped (Android) and wrapped over three lines
+        "---- On Mon, 3 Mar 2025 10:00 Caredesk Support wrote ----",
+        "---- Caredesk Support wrote ----",
+        "On Mon, 3 Mar 2025 at 10:00 AM, Caredesk Support <\nsupport@example.com>\nwrote:",
+        "On Mon, 3 Mar 2025 at 10:00 AM, Caredesk Support from Example\n<support@example.com> "
+        "wrote:",
+        "On 3 Mar 2025, at 10:00, Caredesk Support <support@example.com> sent:",
+        # Japanese, Chinese (a full-width colon), Korean, and any language with a date, a
+        # time and an address above "> " lines
+        "Mon, 03 Mar 2025 10:00:52 +0000 高橋 美咲 さんは書きました:",
+        "2025年3月3日 10:00，Caredesk Support <support@example.com> 写道：",
+        "2025년 3월 3일 (월) 오전 10:00, Caredesk Support <support@example.com>님이 작성:",
+        "2025年3月3日(月) 10:00 Caredesk Support <support@example.com>:",
     ],
 )
 def test_attributions(attribution: str) -> None:
@@ -137,6 +168,16 @@ def test_attributions(attribution: str) -> None:
         "De: Suporte <support@example.com>\nEnviada em: segunda-feira, 3 de março de 2025 10:00",
         "Da: Assistenza <support@example.com>\nInviato: lunedì 3 marzo 2025 10:00\nA: me",
         "Från: Kundtjänst <support@example.com>\nSkickat: den 3 mars 2025 10:00\nTill: mig",
+        "-----Reply Message-----",
+        "-----Antwort Nachricht-----\nVon: Support",
+        "-----Oprindelig meddelelse-----",
+        "-----Oprindelig besked-----\nFra: Support",
+        "De : Support [mailto:support@example.com]\nEnvoyé le : lundi 3 mars 2025 10:00\nÀ : moi",
+        "Date: Mon, 3 Mar 2025 10:00:02 +0100\nTo: dana@example.org",
+        "Date: Mon, 3 Mar 2025 10:00:02 +0100\nFrom: support@example.com\nSubject: Re: help",
+        "From: support@example.com Date: Mon, 3 Mar 2025 10:00:02 +0100",
+        "*From:* Support <support@example.com> [mailto:\nsupport@example.com]\n*Sent:* Monday",
+        "От: Поддержка\nОтправлено: \u200eпонедельник\u200e, 3 марта 2025 г. 10:00\nКому: мне",
     ],
 )
 def test_outlook_header_blocks(block: str) -> None:
@@ -163,6 +204,9 @@ def test_outlook_header_blocks(block: str) -> None:
         "Enviado do meu iPhone",
         "Inviato da iPhone",
         "Skickat från min iPhone",
+        "Sent from TypeApp",
+        "Gesendet von Outlook für Android",
+        "Envoyé à partir de Outlook pour iOS",
     ],
 )
 def test_mobile_signatures(signature: str) -> None:
@@ -186,6 +230,95 @@ def test_bare_double_dash_only_before_a_short_block() -> None:
     text = f"Order details\n--\n{long_tail}\n"
     assert split_reply(text).new == text.strip()
     assert split_reply("Thanks\n--\nAnna\n").signature == "Anna"
+
+
+def test_one_line_reply_directly_above_a_quoted_attribution() -> None:
+    # The reply and "> On ... wrote:" read like one wrapped attribution; they are not.
+    text = "Thanks, works now\n> On 3 Mar 2025, at 10:00, Support <s@example.com> wrote:\n>\n> Hi"
+    s = split_reply(text)
+    assert s.new == "Thanks, works now"
+    assert s.quoted.startswith("> On 3 Mar 2025")
+
+
+def test_a_sign_off_directly_above_the_attribution_stays_the_customers() -> None:
+    text = "Fine now.\n\nThanks,\nAlex\nOn 03.03.2025 10:00, Caredesk Support wrote:\n\n> Hello\n"
+    s = split_reply(text)
+    assert s.new == "Fine now.\n\nThanks,\nAlex"
+    assert s.quoted == "On 03.03.2025 10:00, Caredesk Support wrote:\n\n> Hello"
+
+
+def test_reply_sharing_a_line_with_the_attribution() -> None:
+    s = split_reply("reply On Wed, Apr 4, 2012 at 3:59 PM, bob@example.com wrote:\n> Hi\n")
+    assert s == SplitText(
+        new="reply", quoted="On Wed, Apr 4, 2012 at 3:59 PM, bob@example.com wrote:\n> Hi"
+    )
+    s = split_reply("reply\nbla-bla - bla--- On Wed, Apr 4, 2012 at 3:59 PM, me@x.com wrote:\n> Hi")
+    assert s.new == "reply\nbla-bla - bla"
+
+
+def test_a_sentence_ending_like_an_attribution_without_quotes_is_kept() -> None:
+    text = "I asked again on 3 March and Tom wrote:\nwe will refund you.\nNothing came.\n"
+    assert split_reply(text).new == text.strip()
+
+
+def test_answer_below_the_quote_is_the_customers() -> None:
+    # Bottom-posting under an attribution: the quote goes, the answer is kept.
+    text = "On 04/19/2011 07:10 AM, Support wrote:\n\n>\n> Which browser?\nFirefox, as always.\n"
+    s = split_reply(text)
+    assert s.new == "Firefox, as always."
+    assert s.quoted == "On 04/19/2011 07:10 AM, Support wrote:\n\n>\n> Which browser?"
+
+
+def test_text_around_the_quote_is_joined() -> None:
+    text = (
+        "Test reply\n\nOn Fri, May 6, 2011 at 6:03 PM, Support\n<support@example.com> wrote:\n\n"
+        "> Test.\n>\n>> Older.\n\nRegards, Roman\n"
+    )
+    s = split_reply(text)
+    assert s.new == "Test reply\n\nRegards, Roman"
+    assert s.quoted.endswith(">> Older.")
+
+
+def test_a_wrapped_link_inside_the_quote_stays_in_the_quote() -> None:
+    text = (
+        "Blah\n\nOn Monday, 24 September, 2012 at 3:46 PM, bob wrote:\n\n"
+        "> View ticket (http://example.com/action\n_nonce=3dd518)\n>\n"
+    )
+    assert split_reply(text).new == "Blah"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A customer quoting an error message, or an HTML <blockquote> with no attribution.
+        "The app says:\n\n> Error 500: try again later",
+        "At 10:00 on 3 March 2025 the app said:\n\n> Error 500: try again later",
+    ],
+)
+def test_quoted_text_nothing_introduces_is_the_customers(text: str) -> None:
+    assert split_reply(text).new == text
+
+
+def test_quoted_forward_is_the_customers() -> None:
+    text = (
+        "See below.\n\nOn Mon, 3 Mar 2025 at 10:00, Grace <grace@example.org> wrote:\n"
+        "> ---------- Forwarded message ---------\n> From: Shop <orders@shop.example.net>\n"
+    )
+    assert split_reply(text).new == text.strip()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Invitation for an interview:\n\nDate: Wednesday 3, October 2011\nTime: 7 : 00am\n"
+        "Address: 130 Fox St\n\nPlease bring in your ID.",
+        "Booking:\nDate: 5 May\nTo: Paris\nPlease confirm.",
+        "Please enter your feedback below.\n\n------------- Enter Feedback Below -------------\n\n"
+        "All good.",
+    ],
+)
+def test_header_like_lines_in_running_text_are_kept(text: str) -> None:
+    assert split_reply(text).new == text
 
 
 def test_signature_with_quote_below() -> None:
@@ -294,4 +427,44 @@ def test_never_loses_the_customers_words(lines: list[str]) -> None:
     source = {*lines, *(line.rstrip() for line in lines)}
     for part in (s.new, s.quoted, s.signature):
         for line in part.split("\n"):
-            assert not line.strip() or line in source
+            # a line is the input's, or a piece of one split at an attribution it held
+            assert not line.strip() or line in source or any(line in x for x in source)
+
+
+def test_thunderbird_html_sign_off_stays_above_the_history() -> None:
+    s = split_fixture("thunderbird-html-signoff-above-attribution.eml")
+    assert s.new.endswith("Thanks,\nAlex")
+    assert s.quoted.startswith("On 03.03.2025 16:41, Caredesk Support wrote:")
+    assert s.quoted.endswith("> Tom")
+
+
+@pytest.mark.parametrize(
+    ("name", "new_ends", "quoted_starts"),
+    [
+        ("gmail-html-only-quote.eml", "Priya", "On Mon, 3 Mar 2025 at 16:41, Caredesk Support"),
+        ("outlook-html-divrplyfwdmsg.eml", "Jonas", "Von: Caredesk Support"),
+        ("apple-html-blockquote-cite.eml", "Camille", "> On 3 Mar 2025, at 16:41, Caredesk"),
+        ("polish-reply-napisal.eml", "Pozdrawiam\nZofia", "W dniu 3.03.2025 o 16:41"),
+        ("russian-reply-napisal.eml", "Иван", "3 марта 2025 г., в 16:41, Caredesk Support"),
+        ("one-line-reply-above-quoted-attribution.eml", "Works now, thanks!", "> On 3 Mar 2025"),
+        ("date-first-attribution.eml", "Mateus", "2025-03-03 16:41 GMT+01:00 Caredesk Support"),
+    ],
+)
+def test_replies_by_email(name: str, new_ends: str, quoted_starts: str) -> None:
+    s = split_fixture(name)
+    assert s.new.endswith(new_ends)
+    assert s.quoted.startswith(quoted_starts)
+    assert (
+        "restart the export" in s.quoted or "перезапустите" in s.quoted or ("uruchomić" in s.quoted)
+    )
+    assert "restart the export" not in s.new
+
+
+def test_outlook_for_android_signature_above_the_header_block() -> None:
+    s = split_fixture("outlook-android-mobile-signature.eml")
+    assert s == SplitText(
+        new="Danke, jetzt geht es.",
+        quoted=s.quoted,
+        signature="Gesendet von Outlook für Android<https://aka.ms/AAb9ysg>",
+    )
+    assert s.quoted.startswith("________________________________\nFrom: Caredesk Support")

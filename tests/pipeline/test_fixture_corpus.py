@@ -42,6 +42,16 @@ EXPECTED = {
     "reused-message-id-2.eml": HUMAN,
     "scan-without-message-id-1.eml": HUMAN,  # a copier's scans: no Message-ID, same text
     "scan-without-message-id-2.eml": HUMAN,
+    # quoted history and signatures as other clients write them
+    "thunderbird-html-signoff-above-attribution.eml": HUMAN,
+    "gmail-html-only-quote.eml": HUMAN,
+    "outlook-html-divrplyfwdmsg.eml": HUMAN,
+    "apple-html-blockquote-cite.eml": HUMAN,
+    "polish-reply-napisal.eml": HUMAN,
+    "russian-reply-napisal.eml": HUMAN,
+    "one-line-reply-above-quoted-attribution.eml": HUMAN,
+    "outlook-android-mobile-signature.eml": HUMAN,
+    "date-first-attribution.eml": HUMAN,
     "nul-in-charset.eml": HUMAN,  # NUL inside a header parameter (PostgreSQL refuses NUL)
     "no-charset-8bit.eml": UNACKNOWLEDGED,  # from noreply@: nobody would read it
     "mailing-list-bulk.eml": UNACKNOWLEDGED,
