@@ -89,7 +89,7 @@ def test_oversize_mail_is_refused_with_552(
 def test_storage_failure_answers_451_so_the_sender_retries(
     mailbox: Mailbox, smtp_intake: tuple[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import caredesk.inbound.sources.smtp as smtp_source
+    import caredesk.inbound.sources.smtp_store as smtp_source
 
     def broken(arrivals: object) -> None:
         raise OSError("disk full")
@@ -147,7 +147,7 @@ def test_a_group_commit_that_fails_stores_the_others_alone(
 ) -> None:
     """Emails waiting together are committed together; one the database refuses does not take
     the others down with it."""
-    import caredesk.inbound.sources.smtp as smtp_source
+    import caredesk.inbound.sources.smtp_store as smtp_source
     from caredesk.inbound.receive import Arrival, inbound_receive_many
 
     def picky(arrivals: Sequence[Arrival]) -> list[InboundMessage]:
