@@ -49,17 +49,19 @@ def recipient_resolve(address: str, known: dict[str, int] | None = None) -> Reci
     """
     if known is None:
         known = mailbox_addresses()
-    base, tag, domain = split_address(address)
-    if not domain and base == "postmaster" and not tag:
+    if address.strip().strip("<>").lower() == "postmaster":
         first = min(known.values(), default=None)
         return Recipient(mailbox_id=first, tag="", for_admins=True) if first else None
+    base, tag, domain = split_address(address)
     if not base or not domain:
         return None
     mailbox_id = known.get(f"{base}@{domain}")
     if mailbox_id:
         return Recipient(mailbox_id=mailbox_id, tag=tag)
     if base in ADMIN_LOCAL_PARTS and not tag:
-        at_domain = [i for address, i in known.items() if address.endswith(f"@{domain}")]
+        at_domain = [
+            i for known_address, i in known.items() if known_address.endswith(f"@{domain}")
+        ]
         if at_domain:
             return Recipient(mailbox_id=min(at_domain), tag="", for_admins=True)
     return None

@@ -68,8 +68,19 @@ class IntakeHandler:
             self._known_at = time.monotonic()
         return self._known
 
+    async def _known_now(self) -> dict[str, int]:
+        """The addresses, or while the database is out of reach the ones known last."""
+        try:
+            return await self._mailboxes()
+        except Exception:
+            if not self._known:
+                raise
+            return self._known
+
     async def _resolve(self, address: str) -> Recipient | None:
-        recipient = recipient_resolve(address, await self._mailboxes())
+        """What `address` is; raises when that cannot be known now (the database is down and
+        the address is not among those known last: it may have been added since)."""
+        recipient = recipient_resolve(address, await self._known_now())
         if recipient is None:
             # Refresh once: the mailbox may have been added since the cache was filled.
             self._known_at = 0.0
@@ -142,7 +153,7 @@ class IntakeHandler:
             return BARE_LF
         loop = asyncio.get_running_loop()
         try:
-            known = await self._mailboxes()
+            known = await self._known_now()
             arrivals = self._arrivals(raw, envelope, known)
             ids = await asyncio.wrap_future(self.storage.submit(arrivals))
         except Exception as exc:
