@@ -98,7 +98,7 @@ class IntakeHandler:
     async def handle_exception(self, error: Exception) -> str:
         """Any other failure of ours while serving a command (aiosmtpd would answer 500 with
         the exception's text)."""
-        log.error("SMTP session failed (%s); asked the sender to retry", type(error).__name__)
+        log.error("SMTP session failed (%s); asked the sender to retry", _why(error))
         log.debug("SMTP session failure", exc_info=error)
         return TRY_LATER
 
