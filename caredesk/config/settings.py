@@ -142,6 +142,14 @@ else:
 # Email behaviour.
 CAREDESK_MAX_MESSAGE_SIZE = env.get_int("MAX_MESSAGE_SIZE", 35 * 1024 * 1024)
 CAREDESK_SMTP_RELAY = env.get("SMTP_RELAY")
+# The SMTP server's answer to a client guessing addresses, after Postfix's smtpd_soft_error_limit
+# and smtpd_hard_error_limit: past the soft limit of refused recipients in one session each
+# further refusal waits, at the hard limit the session is closed with 421; a client address
+# that reached the hard limit waits from its first refusal for a while (docs/mail-setup.md).
+CAREDESK_SMTP_SOFT_REFUSALS = env.get_int("SMTP_SOFT_REFUSALS", 10)
+CAREDESK_SMTP_HARD_REFUSALS = env.get_int("SMTP_HARD_REFUSALS", 20)
+CAREDESK_SMTP_REFUSAL_DELAY_MS = env.get_int("SMTP_REFUSAL_DELAY_MS", 1000)
+CAREDESK_SMTP_OFFENDER_MINUTES = env.get_int("SMTP_OFFENDER_MINUTES", 10)
 CAREDESK_OUTBOUND_TRANSPORT = env.get(
     "OUTBOUND_TRANSPORT",
     "caredesk.outbound.transports.SmtpRelayTransport"

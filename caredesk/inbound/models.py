@@ -10,6 +10,9 @@ class IntakeStatus(models.TextChoices):
     PROCESSED = "processed", "Processed"
     IGNORED = "ignored", "Ignored"
     QUARANTINED = "quarantined", "Quarantined"
+    # Mail to postmaster@ or abuse@ at one of our domains: kept here for admins, never processed
+    # into a ticket, never acknowledged.
+    POSTMASTER = "postmaster", "For the postmaster"
 
 
 class Source(models.TextChoices):

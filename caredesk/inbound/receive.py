@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db import transaction
 
 from caredesk.core import clock
-from caredesk.inbound.models import InboundMessage
+from caredesk.inbound.models import InboundMessage, IntakeStatus
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +26,14 @@ class Arrival:
     envelope_from: str = ""
     envelope_to: Sequence[str] = field(default_factory=tuple)
     received_at: datetime | None = None
+    # RECEIVED for the pipeline; POSTMASTER (with a reason) for mail kept for admins alone.
+    status: str = IntakeStatus.RECEIVED
+    status_reason: str = ""
 
     def row(self) -> InboundMessage:
         return InboundMessage(
+            status=self.status,
+            status_reason=self.status_reason[:500],
             mailbox_id=self.mailbox_id,
             source=self.source,
             envelope_from=self.envelope_from[:254],

@@ -6,8 +6,9 @@ from caredesk.inbound.process import inbound_process
 
 def intake_reprocess(*, ids: list[int], quarantined: bool = False) -> list[tuple[int, str]]:
     """Process stored emails again from their raw bytes. Safe for any row: an email already on
-    a ticket is recognised as a duplicate."""
-    rows = InboundMessage.objects.all()
+    a ticket is recognised as a duplicate. Mail kept for the postmaster is left as it is: it
+    never becomes a ticket (which would acknowledge whoever wrote to postmaster@)."""
+    rows = InboundMessage.objects.exclude(status=IntakeStatus.POSTMASTER)
     rows = rows.filter(status=IntakeStatus.QUARANTINED) if quarantined else rows.filter(pk__in=ids)
     done = []
     for intake_id in list(rows.values_list("pk", flat=True)):

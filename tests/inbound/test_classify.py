@@ -43,6 +43,8 @@ EXPECTED = {
     "announcement-reply-2.eml": (Kind.HUMAN, "no automated-mail signal"),
     "announcement-reply-3.eml": (Kind.HUMAN, "no automated-mail signal"),
     "references-naming-two-tickets.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "long-line-6000-html.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "abuse-feedback-report.eml": (Kind.HUMAN, "no automated-mail signal"),
     "nul-in-charset.eml": (Kind.HUMAN, "no automated-mail signal"),
     "cc-2000.eml": (Kind.HUMAN, "no automated-mail signal"),
     "reused-message-id-1.eml": (Kind.HUMAN, "no automated-mail signal"),

@@ -89,7 +89,7 @@ def test_oversize_mail_is_refused_with_552(
 def test_storage_failure_answers_451_so_the_sender_retries(
     mailbox: Mailbox, smtp_intake: tuple[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import caredesk.inbound.sources.smtp as smtp_source
+    import caredesk.inbound.sources.smtp_store as smtp_source
 
     def broken(arrivals: object) -> None:
         raise OSError("disk full")
@@ -147,7 +147,7 @@ def test_a_group_commit_that_fails_stores_the_others_alone(
 ) -> None:
     """Emails waiting together are committed together; one the database refuses does not take
     the others down with it."""
-    import caredesk.inbound.sources.smtp as smtp_source
+    import caredesk.inbound.sources.smtp_store as smtp_source
     from caredesk.inbound.receive import Arrival, inbound_receive_many
 
     def picky(arrivals: Sequence[Arrival]) -> list[InboundMessage]:
@@ -170,3 +170,36 @@ def test_a_group_commit_that_fails_stores_the_others_alone(
     assert [len(ids) for ids in stored] == [1, 1]
     rows = InboundMessage.objects.filter(pk__in=[i for ids in stored for i in ids])
     assert sorted(bytes(r.raw).split(b"Subject: ")[1][:5] for r in rows) == [b"one\r\n", b"three"]
+
+
+def test_any_failure_of_ours_is_a_one_line_451_without_its_text(
+    mailbox: Mailbox, smtp_intake: tuple[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """aiosmtpd answered '500 Error: (OperationalError) connection failed: ...': permanent, the
+    driver's words, and a newline that made the client read the rest as its next answer."""
+    import caredesk.inbound.sources.smtp as smtp_source
+
+    def broken(address: str, known: object = None) -> None:
+        raise RuntimeError('connection to server at "10.0.0.5", port 5432 failed\nsecond line')
+
+    monkeypatch.setattr(smtp_source, "recipient_resolve", broken)
+    with smtplib.SMTP(*smtp_intake) as client:
+        client.ehlo()
+        client.mail("jane@example.net")
+        code, reply = client.rcpt("support@example.com")
+        assert code == 451 and reply.startswith(b"4.3.0 ")
+        assert b"10.0.0.5" not in reply and b"\n" not in reply
+        assert client.noop() == (250, b"OK")  # the next answer is the next command's
+
+
+def test_a_failure_outside_our_hooks_is_a_451_too(mailbox: Mailbox) -> None:
+    import asyncio
+
+    from caredesk.inbound.sources.smtp import IntakeHandler
+
+    handler = IntakeHandler(threads=1)
+    try:
+        status = asyncio.run(handler.handle_exception(ValueError("boom\n500 looks final")))
+    finally:
+        handler.close()
+    assert status == "451 4.3.0 Local error, please try again later"
