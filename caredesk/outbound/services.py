@@ -122,12 +122,14 @@ def _claim(ids: Sequence[int] | None, limit: int) -> list[OutboundEmail]:
 
 
 def _send(email: OutboundEmail) -> str:
-    envelope = Envelope(
-        mail_from=compose.bounce_address(email.mailbox, email.bounce_token),
-        rcpt_to=tuple(email.to + email.cc),
-        data=compose.message_bytes(email),
-    )
+    # Everything that can go wrong with one email is recorded on that email alone: the rest of
+    # the batch goes on over the same (or, after an error, a fresh) connection.
     try:
+        envelope = Envelope(
+            mail_from=compose.bounce_address(email.mailbox, email.bounce_token),
+            rcpt_to=tuple(compose.wire_address(a) for a in email.to + email.cc),
+            data=compose.message_bytes(email),
+        )
         get_transport().send(envelope)
     except DeliveryError as exc:
         return _record_failure(email, str(exc), permanent=exc.permanent)

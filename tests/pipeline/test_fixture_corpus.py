@@ -38,6 +38,7 @@ EXPECTED = {
     "announcement-reply-3.eml": HUMAN,
     "references-naming-two-tickets.eml": HUMAN,  # a stranger naming two customers' tickets
     "nul-in-charset.eml": HUMAN,  # NUL inside a header parameter (PostgreSQL refuses NUL)
+    "internationalised-address-smtputf8.eml": HUMAN,  # jdöe@mächine.example: needs SMTPUTF8
     "no-charset-8bit.eml": UNACKNOWLEDGED,  # from noreply@: nobody would read it
     "mailing-list-bulk.eml": UNACKNOWLEDGED,
     "newsletter-precedence-bulk.eml": UNACKNOWLEDGED,
