@@ -161,6 +161,7 @@ LOGIN_URL = "workspace:sign-in"
 LOGIN_REDIRECT_URL = "workspace:inbox"
 CAREDESK_SIGNIN_MAX_FAILURES = env.get_int("SIGNIN_MAX_FAILURES", 5)
 CAREDESK_SIGNIN_WINDOW_MINUTES = env.get_int("SIGNIN_WINDOW_MINUTES", 15)
+CAREDESK_SIGNIN_SLOW_SECONDS = env.get_int("SIGNIN_SLOW_SECONDS", 10)
 # Password reset by email (docs/password-reset.md). Links are built from CAREDESK_PUBLIC_URL,
 # never from a request's Host header unless ALLOWED_HOSTS names the hosts explicitly.
 CAREDESK_PUBLIC_URL = env.get("PUBLIC_URL").rstrip("/")
