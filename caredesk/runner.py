@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 from django.conf import settings
 from django.core.management import call_command
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MAILBOX = "support@caredesk.localhost"
 DEFAULT_ADMIN = "admin@caredesk.localhost"
@@ -56,11 +60,35 @@ def run_worker(*, workers: int | None = None) -> None:
     if workers:
         options["workers"] = workers
     fetchers = ImapFetchers().start() if settings.CAREDESK_IMAP_FETCH else None
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=_take_over_dead_claims, args=(stop,), name="claims", daemon=True
+    )
+    watcher.start()
     try:
         call_command("run_huey", **options)
     finally:
+        stop.set()
         if fetchers is not None:
             fetchers.stop()
+
+
+def _take_over_dead_claims(stop: threading.Event) -> None:
+    """Every few seconds, send what a worker that died mid-send had claimed, so its emails
+    wait seconds, not the 5-minute lease (docs/decisions/0014-delivery-claims.md)."""
+    from django.db import connection
+
+    from caredesk.outbound.claims import worker_token
+    from caredesk.outbound.services import outbound_take_over_dead
+
+    while not stop.wait(settings.CAREDESK_DELIVERY_TAKEOVER_SECONDS):
+        try:
+            worker_token()  # this worker's own lock first, so its claims count as alive
+            outbound_take_over_dead()
+        except Exception:  # the database is down, say: try again next round
+            log.exception("taking over dead workers' deliveries failed")
+            connection.close()
+    connection.close()
 
 
 def _first_run() -> list[str]:

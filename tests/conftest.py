@@ -62,6 +62,16 @@ def eml(name: str) -> bytes:
     return (EML / name).read_bytes()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> Iterator[None]:
+    """pytest-django's, and then the delivery claims' lock given up: on PostgreSQL it is a
+    connection of its own, which would keep the test database from being dropped."""
+    yield
+    from caredesk.outbound import claims
+
+    claims.release()
+
+
 @pytest.fixture(autouse=True)
 def _clean_memory_transport() -> Iterator[None]:
     MemoryTransport.sent.clear()

@@ -98,10 +98,15 @@ class SinkHandler:
 class SmtpSink:
     """A real SMTP server on loopback that records what our relay transport sends it."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, *, smtputf8: bool = False) -> None:
         self.handler = SinkHandler()
+        # smtputf8: whether EHLO offers SMTPUTF8 (addresses beyond ASCII), as relays differ.
         self.controller = Controller(
-            self.handler, hostname="127.0.0.1", port=port, decode_data=False
+            self.handler,
+            hostname="127.0.0.1",
+            port=port,
+            decode_data=False,
+            enable_SMTPUTF8=smtputf8,
         )
         self.port = port
 

@@ -158,6 +158,7 @@ CAREDESK_OUTBOUND_TRANSPORT = env.get(
 )
 CAREDESK_OUTBOX_MAILDIR = HOME / "outbox"
 CAREDESK_DELIVERY_MAX_ATTEMPTS = env.get_int("DELIVERY_MAX_ATTEMPTS", 8)
+CAREDESK_DELIVERY_TAKEOVER_SECONDS = env.get_int("DELIVERY_TAKEOVER_SECONDS", 2)
 CAREDESK_DELIVERY_BACKOFF_SECONDS = env.get_int("DELIVERY_BACKOFF_SECONDS", 30)
 CAREDESK_ACK_LIMIT_PER_HOUR = env.get_int("ACK_LIMIT_PER_HOUR", 3)
 # People an incoming email may add to its ticket (its To and Cc, besides the sender), and the
@@ -179,6 +180,7 @@ LOGIN_URL = "workspace:sign-in"
 LOGIN_REDIRECT_URL = "workspace:inbox"
 CAREDESK_SIGNIN_MAX_FAILURES = env.get_int("SIGNIN_MAX_FAILURES", 5)
 CAREDESK_SIGNIN_WINDOW_MINUTES = env.get_int("SIGNIN_WINDOW_MINUTES", 15)
+CAREDESK_SIGNIN_SLOW_SECONDS = env.get_int("SIGNIN_SLOW_SECONDS", 10)
 # Password reset by email (docs/password-reset.md). Links are built from CAREDESK_PUBLIC_URL,
 # never from a request's Host header unless ALLOWED_HOSTS names the hosts explicitly.
 CAREDESK_PUBLIC_URL = env.get("PUBLIC_URL").rstrip("/")

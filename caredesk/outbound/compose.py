@@ -61,8 +61,23 @@ def _header(value: str) -> str:
     return value if value.isascii() else Header(value, "utf-8").encode()
 
 
+def wire_address(address: str) -> str:
+    """`address` as it goes on the wire: a domain beyond ASCII in its IDNA (xn--) form, which any
+    relay takes, so that only a local part beyond ASCII ("jdöe@") needs the relay's SMTPUTF8."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:  # not a valid IDNA name: send it as it is, over SMTPUTF8
+        return address
+
+
 def _addresses(addresses: list[str]) -> str:
-    return ", ".join(addresses)
+    joined = ", ".join(wire_address(a) for a in addresses)
+    # An address beyond ASCII goes as raw UTF-8 (RFC 6532, sent over SMTPUTF8): an encoded-word
+    # is not an address. Surrogate escapes make compat32 write the bytes as they are.
+    return joined if joined.isascii() else joined.encode().decode("ascii", "surrogateescape")
 
 
 def _text_part(text: str) -> Message:

@@ -49,6 +49,9 @@ class OutboundEmail(TimestampedModel):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=clock.now)
     last_error = models.CharField(max_length=1000, blank=True)
+    # The token of the worker sending it now (see outbound.claims), "" when nobody is: a claim
+    # whose worker has died is taken over at once instead of after the lease.
+    claimed_by = models.CharField(max_length=40, blank=True, default="")
     sent_at = models.DateTimeField(null=True, blank=True)
     # Files sent with the email: every attempt (retries included) attaches these same files.
     attachments = models.ManyToManyField("tickets.Attachment", blank=True, related_name="+")

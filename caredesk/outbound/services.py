@@ -9,14 +9,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from caredesk.accounts.models import Agent
 from caredesk.core import clock
 from caredesk.core.bulk import rows_update
 from caredesk.core.text import mask_address
 from caredesk.mailboxes.models import Mailbox
-from caredesk.outbound import compose
+from caredesk.outbound import claims, compose
 from caredesk.outbound.models import DeliveryStatus, OutboundEmail
 from caredesk.outbound.transports import DeliveryError, Envelope, get_transport
 
@@ -118,12 +118,27 @@ LEASE = timedelta(minutes=5)
 DELIVERY_BATCH = 50
 
 
+def _claimed() -> QuerySet[OutboundEmail]:
+    return OutboundEmail.objects.filter(
+        status=DeliveryStatus.QUEUED, next_attempt_at__gt=clock.now()
+    ).exclude(claimed_by="")
+
+
+def outbound_dead_claims() -> list[str]:
+    """Tokens of dead workers that still hold claims (read-only: cheap to ask every second)."""
+    tokens = set(_claimed().values_list("claimed_by", flat=True).distinct())
+    return sorted(tokens - claims.live_tokens(tokens))
+
+
 def _claim(ids: Sequence[int] | None, limit: int) -> list[OutboundEmail]:
     """Take queued emails whose time has come, so no other worker sends them meanwhile.
 
-    The claim is a lease: `attempts` goes up and `next_attempt_at` moves 5 minutes ahead, so
-    if this worker dies mid-send the email is tried again after the lease, not lost.
+    The claim names this worker (`claimed_by`) and is a lease: `attempts` goes up and
+    `next_attempt_at` moves 5 minutes ahead. If this worker dies mid-send its lock goes with
+    it and any other worker takes the email over at once; the lease is the last resort.
     """
+    me = claims.worker_token()
+    dead = outbound_dead_claims()
     now = clock.now()
     with transaction.atomic():
         rows = (
@@ -131,7 +146,8 @@ def _claim(ids: Sequence[int] | None, limit: int) -> list[OutboundEmail]:
             OutboundEmail.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("mailbox", "ticket")
             .prefetch_related("attachments")
-            .filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=now)
+            .filter(Q(next_attempt_at__lte=now) | Q(claimed_by__in=dead))
+            .filter(status=DeliveryStatus.QUEUED)
             .order_by("next_attempt_at", "pk")
         )
         for rule in _hold_rules:
@@ -139,21 +155,26 @@ def _claim(ids: Sequence[int] | None, limit: int) -> list[OutboundEmail]:
         emails = list(rows.filter(pk__in=ids) if ids is not None else rows[:limit])
         if emails:
             OutboundEmail.objects.filter(pk__in=[e.pk for e in emails]).update(
-                attempts=F("attempts") + 1, next_attempt_at=now + LEASE
+                attempts=F("attempts") + 1, next_attempt_at=now + LEASE, claimed_by=me
             )
         for email in emails:
             email.attempts += 1
             email.next_attempt_at = now + LEASE
+            email.claimed_by = me
+    if dead and emails:
+        log.info("took over outbound claimed by dead workers %s", ", ".join(dead))
     return emails
 
 
 def _send(email: OutboundEmail) -> str:
-    envelope = Envelope(
-        mail_from=compose.bounce_address(email.mailbox, email.bounce_token),
-        rcpt_to=tuple(email.to + email.cc),
-        data=compose.message_bytes(email),
-    )
+    # Everything that can go wrong with one email is recorded on that email alone: the rest of
+    # the batch goes on over the same (or, after an error, a fresh) connection.
     try:
+        envelope = Envelope(
+            mail_from=compose.bounce_address(email.mailbox, email.bounce_token),
+            rcpt_to=tuple(compose.wire_address(a) for a in email.to + email.cc),
+            data=compose.message_bytes(email),
+        )
         get_transport().send(envelope)
     except DeliveryError as exc:
         return _record_failure(email, str(exc), permanent=exc.permanent)
@@ -162,7 +183,8 @@ def _send(email: OutboundEmail) -> str:
         return _record_failure(email, f"internal error: {exc}", permanent=False)
     # Recorded at once, email by email: a worker that dies now must not send it a second time.
     email.status, email.sent_at, email.last_error = DeliveryStatus.SENT, clock.now(), ""
-    rows_update([email], ["status", "sent_at", "last_error"])
+    email.claimed_by = ""
+    rows_update([email], ["status", "sent_at", "last_error", "claimed_by"])
     return DeliveryStatus.SENT
 
 
@@ -170,6 +192,11 @@ def outbound_deliver(*, outbound_id: int) -> str:
     """Try to send one queued email now; its status afterwards ("skipped" if not due or taken)."""
     emails = _claim([outbound_id], 1)
     return _send(emails[0]) if emails else "skipped"
+
+
+def outbound_take_over_dead() -> dict[int, str]:
+    """Send what dead workers had claimed, if any (each worker asks every few seconds)."""
+    return outbound_deliver_due() if outbound_dead_claims() else {}
 
 
 def outbound_deliver_due(*, limit: int = DELIVERY_BATCH) -> dict[int, str]:
@@ -193,8 +220,8 @@ def _record_failure(email: OutboundEmail, error: str, *, permanent: bool) -> str
                 listener(email)
         else:
             email.next_attempt_at = clock.now() + _backoff(email.attempts)
-        email.last_error = error[:1000]
-        email.save(update_fields=["status", "next_attempt_at", "last_error"])
+        email.last_error, email.claimed_by = error[:1000], ""
+        email.save(update_fields=["status", "next_attempt_at", "last_error", "claimed_by"])
     if not final:
         from caredesk.outbound.tasks import deliver_outbound
 

@@ -34,6 +34,11 @@ class Envelope:
     rcpt_to: tuple[str, ...]
     data: bytes
 
+    @property
+    def needs_smtputf8(self) -> bool:
+        """An address beyond ASCII can only be sent to a relay offering SMTPUTF8 (RFC 6531)."""
+        return not all(a.isascii() for a in (self.mail_from, *self.rcpt_to))
+
 
 class Transport(Protocol):
     def send(self, envelope: Envelope) -> None: ...
@@ -80,13 +85,35 @@ class SmtpRelayTransport:
             with contextlib.suppress(OSError):
                 conn.close()
 
+    def _options(self, conn: smtplib.SMTP, envelope: Envelope) -> list[str]:
+        """MAIL FROM's options; refuses, before any command, what this relay cannot take, so
+        the kept-open connection is never left halfway through an email."""
+        if not envelope.needs_smtputf8:
+            return []
+        conn.ehlo_or_helo_if_needed()
+        if not conn.has_extn("smtputf8"):
+            beyond = [a for a in (envelope.mail_from, *envelope.rcpt_to) if not a.isascii()]
+            raise DeliveryError(
+                f"the relay does not offer SMTPUTF8, which the address {', '.join(beyond)} "
+                "needs (an address beyond ASCII); ask its operator to enable SMTPUTF8",
+                permanent=True,
+            )
+        return ["SMTPUTF8"]
+
     def send(self, envelope: Envelope) -> None:
         for attempt in (1, 2):
             try:
-                refused = self._connection().sendmail(
-                    envelope.mail_from, list(envelope.rcpt_to), envelope.data
+                conn = self._connection()
+                refused = conn.sendmail(
+                    envelope.mail_from,
+                    list(envelope.rcpt_to),
+                    envelope.data,
+                    mail_options=self._options(conn, envelope),
                 )
+            except DeliveryError:
+                raise
             except smtplib.SMTPRecipientsRefused as exc:
+                # smtplib has already sent RSET: the connection is ready for the next email.
                 raise DeliveryError(_describe(exc.recipients), permanent=_permanent(exc)) from exc
             except smtplib.SMTPResponseException as exc:
                 self._drop()
@@ -99,6 +126,11 @@ class SmtpRelayTransport:
                 if attempt == 2:
                     raise DeliveryError(f"relay unreachable: {exc}") from exc
                 continue
+            except BaseException:
+                # Anything else (an encoding error halfway through the envelope, a bug) may
+                # leave the relay mid-transaction: the next email must start on a fresh one.
+                self._drop()
+                raise
             if refused:
                 raise DeliveryError(_describe(refused), permanent=True)
             return

@@ -11,9 +11,27 @@ class SignInFailure(TimestampedModel):
 
     address = models.CharField(max_length=254, db_index=True)  # the email that was tried
     ip = models.GenericIPAddressField(null=True, db_index=True)
+    # The known-device cookie the attempt came with, if valid for that address: its failures
+    # are counted apart, so a known device keeps working while others are refused.
+    device = models.CharField(max_length=40, blank=True)
 
     def __str__(self) -> str:
         return f"{self.address} from {self.ip}"
+
+
+class KnownSignInSource(models.Model):
+    """An IP address an agent signed in from: never slowed down by failures for that agent
+    made elsewhere."""
+
+    agent = models.ForeignKey("accounts.Agent", on_delete=models.CASCADE, related_name="+")
+    ip = models.GenericIPAddressField()
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agent", "ip"], name="known_source_once")]
+
+    def __str__(self) -> str:
+        return f"agent {self.agent_id} from {self.ip}"
 
 
 class TicketPresence(models.Model):

@@ -47,6 +47,7 @@ EXPECTED = {
     "abuse-feedback-report.eml": (Kind.HUMAN, "no automated-mail signal"),
     "nul-in-charset.eml": (Kind.HUMAN, "no automated-mail signal"),
     "cc-2000.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "internationalised-address-smtputf8.eml": (Kind.HUMAN, "no automated-mail signal"),
     "reused-message-id-1.eml": (Kind.HUMAN, "no automated-mail signal"),
     "reused-message-id-2.eml": (Kind.HUMAN, "no automated-mail signal"),
     "scan-without-message-id-1.eml": (Kind.HUMAN, "no automated-mail signal"),

@@ -57,6 +57,7 @@ EXPECTED = {
     # A feedback-loop report. Sent to abuse@ over SMTP it is kept for admins and never reaches
     # this pipeline (test_smtp_postmaster); handed to a mailbox, it reads as a person's email.
     "abuse-feedback-report.eml": HUMAN,
+    "internationalised-address-smtputf8.eml": HUMAN,  # jdöe@mächine.example: needs SMTPUTF8
     "no-charset-8bit.eml": UNACKNOWLEDGED,  # from noreply@: nobody would read it
     "mailing-list-bulk.eml": UNACKNOWLEDGED,
     "newsletter-precedence-bulk.eml": UNACKNOWLEDGED,

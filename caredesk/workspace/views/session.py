@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,17 +11,31 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from caredesk.core.errors import InvalidRequest
-from caredesk.workspace.signin import agent_sign_in
+from caredesk.workspace.signin import (
+    DEVICE_COOKIE,
+    DEVICE_COOKIE_DAYS,
+    DEVICE_COOKIE_SALT,
+    Device,
+    agent_sign_in,
+)
+
+
+def _device_cookie(request: HttpRequest) -> str | None:
+    value: str | None = request.get_signed_cookie(
+        DEVICE_COOKIE, default=None, salt=DEVICE_COOKIE_SALT, max_age=DEVICE_COOKIE_DAYS * 86400
+    )
+    return value
 
 
 def sign_in(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            agent = agent_sign_in(
+            agent, device = agent_sign_in(
                 email=request.POST.get("email", ""),
                 password=request.POST.get("password", ""),
                 ip=request.META.get("REMOTE_ADDR"),
+                device=Device.from_cookie(_device_cookie(request)),
             )
         except InvalidRequest as exc:
             error = str(exc)
@@ -28,7 +43,17 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             login(request, agent)
             wanted = request.POST.get("next", "")
             safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()})
-            return redirect(wanted if wanted and safe else reverse("workspace:inbox"))
+            response = redirect(wanted if wanted and safe else reverse("workspace:inbox"))
+            response.set_signed_cookie(
+                DEVICE_COOKIE,
+                device.cookie_value(),
+                salt=DEVICE_COOKIE_SALT,
+                max_age=DEVICE_COOKIE_DAYS * 86400,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     context = {
         "error": error,
         "next": request.GET.get("next", ""),
