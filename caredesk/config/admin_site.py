@@ -7,9 +7,9 @@ from an earlier role is not let in, an admin is).
 
 from __future__ import annotations
 
-from django import forms
+from typing import Any
+
 from django.contrib.admin import AdminSite
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.contenttypes.views import shortcut
 from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver, path
@@ -17,28 +17,19 @@ from django.urls import URLPattern, URLResolver, path
 from caredesk.access import admin_site_permits, principal_of
 
 
-class PolicyAuthenticationForm(AdminAuthenticationForm):
-    error_messages = {
-        **AdminAuthenticationForm.error_messages,
-        "invalid_login": "Enter the %(username)s and password of a caredesk admin.",
-    }
-
-    def confirm_login_allowed(self, user: object) -> None:
-        if not admin_site_permits(principal_of(user)):
-            raise forms.ValidationError(
-                self.error_messages["invalid_login"],
-                code="invalid_login",
-                params={"username": self.username_field.verbose_name},
-            )
-
-
 class CaredeskAdminSite(AdminSite):
     site_header = "caredesk admin"
     site_title = "caredesk admin"
-    login_form = PolicyAuthenticationForm
 
     def has_permission(self, request: HttpRequest) -> bool:
         return admin_site_permits(principal_of(request.user))
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        """One sign-in form for everyone, with its throttle (docs/decisions/0016): the
+        workspace's. The admin's own would be a second door for guessing passwords."""
+        from caredesk.workspace.views.session import admin_sign_in
+
+        return admin_sign_in(request)
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
         # Django serves "view on site" (r/<content type>/<id>/) to anyone, answering whether

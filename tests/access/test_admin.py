@@ -34,13 +34,23 @@ def test_only_admins_use_the_admin_whatever_is_staff_says(client: Client) -> Non
             refused = client.get(path)
             assert refused.status_code == 302, (agent.email, path)
             assert refused["Location"].startswith("/admin/login/"), (agent.email, path)
+    # Signed in, but not an admin: told so, not sent round to sign in again.
+    refused = client.get("/admin/login/?next=/admin/")
+    assert refused.status_code == 403
+    assert "Only caredesk admins use the admin" in refused.content.decode()
     client.logout()
-    signed_in = client.post("/admin/login/", {"username": sue.email, "password": PASSWORD})
-    assert signed_in.status_code == 200 and "_auth_user_id" not in client.session
-    assert "Enter the email and password of a caredesk admin." in signed_in.content.decode()
 
-    signed_in = client.post("/admin/login/", {"username": admin.email, "password": PASSWORD})
-    assert signed_in.status_code == 302 and client.get("/admin/").status_code == 200
+    # Everyone signs in on the one (throttled) form, which then leads on to the admin.
+    sent = client.get("/admin/login/?next=/admin/tickets/ticket/")
+    assert sent.status_code == 302
+    assert sent["Location"] == "/sign-in?next=%2Fadmin%2Ftickets%2Fticket%2F"
+    signed_in = client.post(
+        "/sign-in",
+        {"email": admin.email, "password": PASSWORD, "next": "/admin/tickets/ticket/"},
+    )
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/admin/tickets/ticket/"
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/login/").status_code == 302  # signed in already: on to the admin
 
 
 def test_view_on_site_links_say_nothing_to_others(client: Client, mailbox: Mailbox) -> None:

@@ -134,8 +134,10 @@ ROUTES: dict[str, Row] = {
 }
 # The Django admin is one family: admins alone use any of its pages (what they get on each is
 # what its ModelAdmin's permissions say, checked below); everyone else is sent to sign in,
-# except on the sign-in page itself and signing out (sent to the index, which sends them on).
-ADMIN_FOR_OTHERS: dict[str, Outcome] = {"admin:login": 200, "admin:logout": 302}
+# except on the sign-in page (the workspace's form, or for agents signed in a 403 saying why)
+# and signing out (sent to the index, which sends them on).
+ADMIN_FOR_OTHERS: dict[str, Outcome] = {"admin:login": SIGN_IN, "admin:logout": 302}
+SIGNED_IN_AGENTS = ("supervisor", "in_team", "other_team", "assigned")
 ADMIN_PAGES: dict[str, Outcome] = {  # what the admin gets on the pages of no model
     "admin:index": 200,
     "admin:login": 302,  # signed in already: on to the index
@@ -405,6 +407,8 @@ def test_the_admin_is_for_admins(principal: str, world: dict[str, Any]) -> None:
             expected, object_id = _admin_expectation(kind, model, admin_agent)
         if principal != "admin":
             expected = ADMIN_FOR_OTHERS.get(route.key, ADMIN_SIGN_IN)
+            if route.key == "admin:login" and principal in SIGNED_IN_AGENTS:
+                expected = 403  # signed in, not an admin: told so
         path = _admin_path(route, object_id)
         got = _request(principal, world, "GET", path, {})
         if got != expected:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from caredesk.core.errors import InvalidRequest
@@ -66,3 +67,16 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("workspace:sign-in")
+
+
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """The admin's sign-in page: the workspace's form, with its throttle, then back to the
+    admin. (Django's own admin form would let anyone guess passwords unthrottled.)"""
+    wanted = request.GET.get("next", "") or reverse("admin:index")
+    if admin.site.has_permission(request):  # an admin signed in already: on to the admin
+        safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()})
+        return redirect(wanted if safe else reverse("admin:index"))
+    if request.user.is_authenticated:
+        error = "Only caredesk admins use the admin: sign in as an admin to go on."
+        return render(request, "workspace/error.html", {"error": error}, status=403)
+    return redirect(f"{reverse('workspace:sign-in')}?{urlencode({'next': wanted})}")
