@@ -14,6 +14,10 @@ from caredesk.inbound.types import Classification, Kind, ParsedEmail
 _DELIVERY_REPORT = re.compile(
     r"multipart/report\s*;.*?report-type\s*=\s*\"?(?:global-)?delivery-status", re.I | re.S
 )
+# RFC 5965 abuse feedback reports (ARF): a provider's machine reporting a complaint.
+_FEEDBACK_REPORT = re.compile(
+    r"multipart/report\s*;.*?report-type\s*=\s*\"?feedback-report", re.I | re.S
+)
 _DELIVERY_SYSTEM_NAMES = ("mail delivery subsystem", "mail delivery system")
 # Out-of-office subjects, matched at the very start: "Re: Automatic reply: ..." is a person
 # answering an autoresponder, not an autoresponder.
@@ -89,6 +93,8 @@ def _auto(reason: str) -> Classification:
 
 
 def _bulk(headers: dict[str, str]) -> Classification | None:
+    if _FEEDBACK_REPORT.match(headers.get("content-type", "")):
+        return Classification(Kind.BULK, "abuse feedback report (multipart/report)")
     precedence = headers.get("precedence", "").lower()
     if precedence in _BULK_PRECEDENCE:
         return Classification(Kind.BULK, f"Precedence: {precedence}")

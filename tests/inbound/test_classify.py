@@ -44,7 +44,7 @@ EXPECTED = {
     "announcement-reply-3.eml": (Kind.HUMAN, "no automated-mail signal"),
     "references-naming-two-tickets.eml": (Kind.HUMAN, "no automated-mail signal"),
     "long-line-6000-html.eml": (Kind.HUMAN, "no automated-mail signal"),
-    "abuse-feedback-report.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "abuse-feedback-report.eml": (Kind.BULK, "abuse feedback report (multipart/report)"),
     "nul-in-charset.eml": (Kind.HUMAN, "no automated-mail signal"),
     "cc-2000.eml": (Kind.HUMAN, "no automated-mail signal"),
     "internationalised-address-smtputf8.eml": (Kind.HUMAN, "no automated-mail signal"),
