@@ -15,6 +15,7 @@ from caredesk.access import Action, intake_permits, principal_of
 from caredesk.core.admin import RecordAdmin
 from caredesk.inbound.models import InboundMessage
 from caredesk.inbound.services import intake_reprocess
+from caredesk.tickets.bodies import BODIES
 
 
 @admin.register(InboundMessage)
@@ -31,8 +32,11 @@ class InboundMessageAdmin(RecordAdmin[InboundMessage]):
     actions = ["reprocess"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[InboundMessage]:
-        # Neither the list nor a row's page reads the raw bytes (up to 35 MB each).
-        return super().get_queryset(request).defer("raw")
+        # Neither the list nor a row's page reads the raw bytes (up to 35 MB each), nor the
+        # bodies of the message a row made, which its page names.
+        bodies = [f"ticket_message__{body}" for body in BODIES]
+        rows = super().get_queryset(request).select_related("ticket_message")
+        return rows.defer("raw", *bodies)
 
     @admin.display(description="original email")
     def original(self, obj: InboundMessage) -> Any:

@@ -73,7 +73,9 @@ def test_a_30_mb_body_is_cut_on_the_page_and_in_the_admin(mailbox: Mailbox) -> N
     assert f"{len(whole):,} characters; the first 100,000 are shown." in said
     assert f'href="{text_url}">Show all</a>' in said
     assert f'href="{original_url}">Download original</a>' in said
-    intake = root.get(f"/admin/inbound/inboundmessage/{row.pk}/change/")
+    with CaptureQueriesContext(connection) as queries:
+        intake = root.get(f"/admin/inbound/inboundmessage/{row.pk}/change/")
+    assert whole_bodies_read(queries.captured_queries) == []  # nor for its link to the message
     assert intake.status_code == 200 and len(intake.content) < MB
     intake_url = reverse("workspace:intake-original", args=[row.pk])
     assert f'href="{intake_url}">Download</a>' in intake.content.decode()
