@@ -35,6 +35,7 @@ def test_a_long_email_says_it_is_cut_and_shows_all_on_request(
     )
     expect(notice.get_by_role("link", name="Download original")).to_be_visible()
     expect(page.locator(".entry.customer .text")).not_to_contain_text(last_line)
+    expect(page.locator(".entry.customer .clipped")).to_contain_text("[Message clipped: ")
     page.wait_for_timeout(400)  # an agent reads the notice before clicking
     notice.get_by_role("link", name="Show all").click()
 

@@ -51,6 +51,8 @@ def test_a_30_mb_body_is_cut_on_the_page_and_in_the_admin(mailbox: Mailbox) -> N
     assert f'href="{text_url}">Show all</a>' in html
     assert f'href="{original_url}">Download original</a>' in html
     assert whole[:1000].replace("'", "&#x27;") in html
+    written = message.new_text  # clipped where the shown part ends, as Gmail does
+    assert f"[Message clipped: {len(written) - 100_000:,} more characters]" in html
     assert whole_bodies_read(queries.captured_queries) == []  # the database did the cutting
 
     shown = sue.get(text_url)
