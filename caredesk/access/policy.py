@@ -177,6 +177,16 @@ def attachments_visible(principal: Principal, via: str = "") -> Q:
     return messages_visible(principal, via=f"{via}message__")
 
 
+def originals_visible(principal: Principal, via: str = "") -> Q:
+    """The original emails (raw, as received) of the messages an agent sees: whoever may read a
+    customer's email on a ticket may read it as it arrived, headers and all, to check what a
+    page shows. `via` leads from the model queried to the message (the intake row's
+    `ticket_message__`). Customers read their conversation, not the record of its delivery."""
+    if as_agent(principal) is None:
+        return NOTHING
+    return messages_visible(principal, via=via)
+
+
 def message_decide(principal: Principal, message: MessageLike, action: Action) -> Decision:
     if isinstance(principal, CustomerPrincipal) and message.kind in INTERNAL_KINDS:
         return HIDDEN

@@ -12,6 +12,7 @@ from pydantic import ConfigDict
 from caredesk.api.fields import Email, Text
 from caredesk.api.schemas_sla import SlaDetailOut, SlaOut
 from caredesk.inbound.models import InboundMessage, IntakeStatus
+from caredesk.tickets.bodies import message_bodies
 from caredesk.tickets.models import Message, Status, Ticket, TicketEvent
 from caredesk.tickets.selectors import MAX_ID
 
@@ -136,13 +137,63 @@ class MessageOut(Schema):
     to: list[str]
     cc: list[str]
     subject: str
-    new_text: str
-    text: str
-    html: str
+    new_text: str = Field(description="what the author wrote this time, quotes removed")
+    new_text_length: int = Field(description="the whole new_text's length in characters")
+    new_text_truncated: bool = Field(description="new_text is cut (see text_truncated)")
+    text: str = Field(
+        description="the whole plain-text body, or its first CAREDESK_BODY_SHOWN_CHARS "
+        "characters when text_truncated"
+    )
+    text_length: int = Field(description="the whole text's length in characters")
+    text_truncated: bool = Field(
+        description="text is cut: GET /tickets/{ref}/messages/{id}/text has all of it"
+    )
+    html: str = Field(description="the sanitised HTML, cut like text when html_truncated")
+    html_length: int = Field(description="the whole HTML's length in characters")
+    html_truncated: bool = Field(
+        description="html is cut (and may end inside an element): the original email has it"
+    )
     sent_at: datetime | None
     created_at: datetime
     attachments: list[AttachmentOut]
     delivery: DeliveryOut | None = Field(None, description="for outgoing email only")
+
+    # The bodies as the selectors cut them in the database (caredesk.tickets.bodies).
+    @staticmethod
+    def resolve_new_text(obj: Message) -> str:
+        return message_bodies(obj).new_text.shown
+
+    @staticmethod
+    def resolve_new_text_length(obj: Message) -> int:
+        return message_bodies(obj).new_text.length
+
+    @staticmethod
+    def resolve_new_text_truncated(obj: Message) -> bool:
+        return message_bodies(obj).new_text.truncated
+
+    @staticmethod
+    def resolve_text(obj: Message) -> str:
+        return message_bodies(obj).text.shown
+
+    @staticmethod
+    def resolve_text_length(obj: Message) -> int:
+        return message_bodies(obj).text.length
+
+    @staticmethod
+    def resolve_text_truncated(obj: Message) -> bool:
+        return message_bodies(obj).text.truncated
+
+    @staticmethod
+    def resolve_html(obj: Message) -> str:
+        return message_bodies(obj).html.shown
+
+    @staticmethod
+    def resolve_html_length(obj: Message) -> int:
+        return message_bodies(obj).html.length
+
+    @staticmethod
+    def resolve_html_truncated(obj: Message) -> bool:
+        return message_bodies(obj).html.truncated
 
     @staticmethod
     def resolve_author(obj: Message) -> str | None:

@@ -1,4 +1,5 @@
-"""Tickets over HTTP: list, read, reply, note, change status, priority, properties, assignee.
+"""Tickets over HTTP: list, read, reply, note, change status, priority, properties, assignee;
+a long message's whole text and a message's original email.
 
 Who may see and do what is caredesk.access's answer, the workspace's too: the selectors take the
 token's principal, so a ticket the agent may not see is a 404, as if it did not exist.
@@ -13,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import P, PathEx, Query, Router, Status
 
 from caredesk.access import Action
@@ -33,6 +34,7 @@ from caredesk.api.schemas import (
     ValidationErrorOut,
 )
 from caredesk.api.schemas_sla import AssigneeIn, PriorityIn, PropertiesIn
+from caredesk.inbound.selectors import message_original_get
 from caredesk.sla.selectors import sla_views
 from caredesk.tickets.history import events_described
 from caredesk.tickets.models import Ticket
@@ -40,6 +42,7 @@ from caredesk.tickets.replies import ticket_reply
 from caredesk.tickets.selectors import (
     MAX_ID,
     message_get,
+    message_text_get,
     ticket_get,
     ticket_get_detailed,
     ticket_list,
@@ -55,6 +58,7 @@ from caredesk.tickets.services import (
 router = Router(tags=["tickets"])
 
 Ref = PathEx[int, P(ge=1, le=MAX_ID, description="the ticket number, as in #123")]
+MessageId = PathEx[int, P(ge=1, le=MAX_ID, description="the message's id, as in the ticket's")]
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
@@ -107,6 +111,40 @@ def get_ticket(request: HttpRequest, ref: Ref) -> Any:
     """One ticket with its participants, conversation (with delivery state), event log and SLA
     timers."""
     return _detailed(request, ref, changed=False)
+
+
+def _binary(media_type: str, description: str) -> dict[str, Any]:
+    content = {media_type: {"schema": {"type": "string", "format": "binary"}}}
+    return {"responses": {"200": {"description": description, "content": content}}}
+
+
+@router.get(
+    "/{ref}/messages/{id}/text",
+    response={200: None, **ERRORS},
+    openapi_extra=_binary("text/plain", "the message's whole plain text, UTF-8"),
+)
+def message_text(request: HttpRequest, ref: Ref, id: MessageId) -> HttpResponse:
+    """A message's whole plain text: the ticket's detail cuts long ones (`text_truncated`)."""
+    text = message_text_get(
+        message_id=id, principal=principal_of_request(request), ticket_reference=ref
+    )
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
+
+
+@router.get(
+    "/{ref}/messages/{id}/original",
+    response={200: None, **ERRORS},
+    openapi_extra=_binary("message/rfc822", "the email the message was made from, as received"),
+)
+def message_original(request: HttpRequest, ref: Ref, id: MessageId) -> HttpResponse:
+    """The email a customer's message (or automatic reply) was made from, byte for byte, as a
+    .eml file; 404 for messages caredesk wrote (replies, notes, acknowledgements)."""
+    row = message_original_get(
+        message_id=id, principal=principal_of_request(request), ticket_reference=ref
+    )
+    response = HttpResponse(bytes(row.raw), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="message-{id}.eml"'
+    return response
 
 
 @router.post("/{ref}/replies", response={201: MessageOut, **ERRORS})

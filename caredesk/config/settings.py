@@ -175,6 +175,10 @@ CAREDESK_STUCK_INTAKE_SECONDS = env.get_int("STUCK_INTAKE_SECONDS", 60)
 # All files attached to one reply or note together. Base64 makes them a third bigger on the
 # wire: lower this if the relay or customers' providers take less than about 27 MB per email.
 CAREDESK_REPLY_ATTACHMENTS_MAX_MB = env.get_int("REPLY_ATTACHMENTS_MAX_MB", 20)
+# How much of a message's text (and of its HTML) a page or the API shows before saying the rest
+# is there: as Gmail clips an email past about 100 KB with "View entire message", a ticket page
+# with one 30 MB body must not be 30 MB. The whole text and the original are one click away.
+CAREDESK_BODY_SHOWN_CHARS = env.get_int("BODY_SHOWN_CHARS", 100_000)
 # Signing in to the workspace.
 LOGIN_URL = "workspace:sign-in"
 LOGIN_REDIRECT_URL = "workspace:inbox"

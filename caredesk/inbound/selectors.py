@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from caredesk.access import Action, Principal, intake_check
+from caredesk.access import Action, Principal, intake_check, originals_visible
 from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest, NotFound
 from caredesk.inbound.models import InboundMessage, IntakeStatus
@@ -38,6 +38,25 @@ def inbound_get(*, intake_id: int, principal: Principal) -> InboundMessage:
     row = InboundMessage.objects.filter(pk=intake_id).first() if 0 < intake_id <= MAX_ID else None
     if row is None:
         raise NotFound(missing)
+    return row
+
+
+def message_original_get(
+    *, message_id: int, principal: Principal, ticket_reference: int | None = None
+) -> InboundMessage:
+    """The email a ticket's message was made from, raw bytes included, if `principal` may see
+    that message (caredesk.access.originals_visible): the first intake row that made it (a
+    redelivered copy points at the same message). NotFound for messages that came from no
+    email (replies, notes) as for messages the principal may not see; with `ticket_reference`,
+    also for a message on another ticket."""
+    rows = InboundMessage.objects.filter(
+        originals_visible(principal, via="ticket_message__"), ticket_message_id=message_id
+    )
+    if ticket_reference is not None:
+        rows = rows.filter(ticket_message__ticket_id=ticket_reference)
+    row = rows.order_by("pk").first() if 0 < message_id <= MAX_ID else None
+    if row is None:
+        raise NotFound(f"there is no original email for message {message_id}")
     return row
 
 

@@ -29,6 +29,7 @@ from caredesk.access import (
 from caredesk.core.errors import InvalidRequest, NotFound
 from caredesk.core.ordering import Key
 from caredesk.customers.models import CustomerAddress
+from caredesk.tickets.bodies import with_bodies_cut
 from caredesk.tickets.models import (
     Message,
     Participant,
@@ -45,8 +46,10 @@ MAX_ID = 2**63 - 1
 
 
 def _messages(visible: Q) -> QuerySet[Message]:
+    # Bodies cut by the database (caredesk.tickets.bodies): one 30 MB email must not make
+    # every read of its ticket 30 MB.
     return (
-        Message.objects.filter(visible)
+        with_bodies_cut(Message.objects.filter(visible))
         .select_related("outbound", "author")
         .prefetch_related("attachments")
         .order_by("created_at", "id")
@@ -160,11 +163,26 @@ def ticket_get_detailed(
 
 
 def message_get(*, message_id: int, principal: Principal) -> Message:
-    """One conversation entry `principal` may see, with its attachments and delivery state."""
+    """One conversation entry `principal` may see, with its attachments and delivery state (its
+    bodies cut as on a ticket's page)."""
     message = _messages(messages_visible(principal)).filter(pk=message_id).first()
     if message is None:
         raise NotFound(f"there is no message {message_id}")
     return message
+
+
+def message_text_get(
+    *, message_id: int, principal: Principal, ticket_reference: int | None = None
+) -> str:
+    """The whole plain-text body of a message `principal` may see (pages show its beginning);
+    with `ticket_reference`, only if the message is on that ticket."""
+    found = Message.objects.filter(messages_visible(principal), pk=message_id)
+    if ticket_reference is not None:
+        found = found.filter(ticket_id=ticket_reference)
+    text = found.values_list("text", flat=True).first() if 0 < message_id <= MAX_ID else None
+    if text is None:
+        raise NotFound(f"there is no message {message_id}")
+    return text
 
 
 _rules_cache: tuple[tuple[tuple[str, str, str], ...], PriorityRules] | None = None

@@ -44,8 +44,9 @@ def history(ticket: Ticket, *, zone: tzinfo) -> list[Entry]:
     return [Entry(at=e.created_at, event=e, summary=said[e.pk]) for e in events]
 
 
-def inline_images(message: Message) -> str:
-    """The message's HTML with pictures sent inside the email (cid:) pointing at caredesk."""
+def inline_images(message: Message, html: str) -> str:
+    """`html`, the message's HTML (or as much of it as is shown), with pictures sent inside the
+    email (cid:) pointing at caredesk."""
     by_cid = {a.content_id.strip("<>"): a.pk for a in message.attachments.all() if a.content_id}
 
     def swap(match: re.Match[str]) -> str:
@@ -54,4 +55,4 @@ def inline_images(message: Message) -> str:
             return 'src=""'
         return f'src="{reverse("workspace:attachment", args=[pk])}"'
 
-    return _CID.sub(swap, message.html)
+    return _CID.sub(swap, html)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from caredesk.workspace.views import actions, compose, inbox, password, profile, session, ticket
+from caredesk.workspace.views import (
+    actions,
+    compose,
+    inbox,
+    originals,
+    password,
+    profile,
+    session,
+    ticket,
+)
 
 app_name = "workspace"
 
@@ -20,6 +29,9 @@ urlpatterns = [
     path("tickets/<int:ref>", ticket.ticket, name="ticket"),
     path("tickets/<int:ref>/presence", ticket.presence, name="presence"),
     path("messages/<int:pk>/html", ticket.message_html, name="message-html"),
+    path("messages/<int:pk>/text", originals.message_text, name="message-text"),
+    path("messages/<int:pk>/original", originals.message_original, name="message-original"),
+    path("intake/<int:pk>/original", originals.intake_original, name="intake-original"),
     path("attachments/<int:pk>", ticket.attachment, name="attachment"),
     path("tickets/<int:ref>/reply", compose.reply, name="reply"),
     path("tickets/<int:ref>/draft", compose.draft, name="draft"),

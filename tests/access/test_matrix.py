@@ -102,6 +102,13 @@ ROUTES: dict[str, Row] = {
     "workspace:presence": Row("POST", SEES_T_200),
     "workspace:message-html": Row("GET", SEES_T_200, args={"pk": "html_message"}),
     "workspace:attachment": Row("GET", SEES_T_200, args={"pk": "attachment"}),
+    # A long message's whole text, and the email a message was made from.
+    "workspace:message-text": Row("GET", SEES_T_200, args={"pk": "html_message"}),
+    "workspace:message-original": Row("GET", SEES_T_200, args={"pk": "html_message"}),
+    # An intake row's email, whichever ticket it went to: the intake log is the admins'.
+    "workspace:intake-original": Row(
+        "GET", (200, 404, 404, 404, 404, SIGN_IN, SIGN_IN), args={"pk": "intake"}
+    ),
     "workspace:reply": Row("POST", SEES_T_302, data={"kind": "note", "text": "Seen."}),
     "workspace:draft": Row("POST", SEES_T_200, data={"kind": "reply", "text": "Dear Jane"}),
     "workspace:draft-discard": Row("POST", SEES_T_302),
@@ -125,6 +132,12 @@ ROUTES: dict[str, Row] = {
     "POST /api/v1/tickets/{ref}/properties": Row("POST", API_SEES_T, data={"category": "X"}),
     "POST /api/v1/tickets/{ref}/assignee": Row(
         "POST", API_SEES_T, data={"agent": "tina@example.com"}
+    ),
+    "GET /api/v1/tickets/{ref}/messages/{id}/text": Row(
+        "GET", API_SEES_T, args={"id": "html_message"}
+    ),
+    "GET /api/v1/tickets/{ref}/messages/{id}/original": Row(
+        "GET", API_SEES_T, args={"id": "html_message"}
     ),
     "GET /api/v1/notifications": Row("GET", API_AGENTS),
     # The in-team agent's notification: nobody else's, not even an admin's to read.

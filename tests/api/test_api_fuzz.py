@@ -57,10 +57,13 @@ def test_no_request_makes_the_server_fail(
     intake = InboundMessage.objects.filter(ticket=ticket).first()
     assert intake is not None
     auth = {"Authorization": f"Bearer {admin_token}"}
-    attempts = [dict(case.path_parameters or {})]
-    if case.path_parameters and "ref" in case.path_parameters:
-        attempts.append({"ref": ticket.pk})
-    if case.path_parameters and "intake_id" in case.path_parameters:
+    generated = dict(case.path_parameters or {})
+    attempts = [generated]
+    if "ref" in generated:
+        attempts.append({**generated, "ref": ticket.pk})
+    if "ref" in generated and "/messages/" in case.path:  # a message of that ticket
+        attempts.append({**generated, "ref": ticket.pk, "id": ticket.messages.order_by("pk")[0].pk})
+    if "intake_id" in generated:
         attempts.append({"intake_id": intake.pk})
     for path_parameters in attempts:
         case.path_parameters = path_parameters

@@ -34,6 +34,8 @@ def test_the_document_lists_every_endpoint_behind_bearer_auth(document: dict[str
     assert operations == {
         ("GET", "/api/v1/tickets"),
         ("GET", "/api/v1/tickets/{ref}"),
+        ("GET", "/api/v1/tickets/{ref}/messages/{id}/text"),
+        ("GET", "/api/v1/tickets/{ref}/messages/{id}/original"),
         ("POST", "/api/v1/tickets/{ref}/replies"),
         ("POST", "/api/v1/tickets/{ref}/notes"),
         ("POST", "/api/v1/tickets/{ref}/status"),

@@ -34,3 +34,9 @@ TARGETS = {"first_reply": "first reply", "next_reply": "next reply", "resolution
 @register.filter
 def target_label(kind: str | None) -> str:
     return TARGETS.get(kind or "", kind or "")
+
+
+@register.filter
+def thousands(number: int) -> str:
+    """12345 as "12,345"."""
+    return f"{number:,}"

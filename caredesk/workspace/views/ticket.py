@@ -13,8 +13,17 @@ from django.views.decorators.http import require_POST
 from caredesk.access import attachments_visible, messages_visible, tickets_visible
 from caredesk.accounts.models import Agent, Team
 from caredesk.core.errors import NotFound
+from caredesk.inbound._html import sanitize_html
 from caredesk.sla.selectors import sla_views
-from caredesk.tickets.models import Attachment, Message, MessageKind, Priority, Status
+from caredesk.tickets.bodies import body_shown_chars, message_bodies, with_bodies_cut
+from caredesk.tickets.models import (
+    INBOUND_KINDS,
+    Attachment,
+    Message,
+    MessageKind,
+    Priority,
+    Status,
+)
 from caredesk.tickets.replies import reply_recipients
 from caredesk.tickets.selectors import ticket_get, ticket_get_detailed
 from caredesk.workspace.conversation import history, inline_images, timeline
@@ -34,6 +43,9 @@ def ticket(request: HttpRequest, ref: int) -> HttpResponse:
     sla = sla_views(tickets=[found]).get(found.pk)
     draft = draft_get(agent=agent_of(request), ticket=found)
     shown = [m.pk for m in found.messages.all()]
+    for message in found.messages.all():
+        # Not a field: the bodies as far as the page shows them (caredesk.tickets.bodies).
+        message.bodies = message_bodies(message)  # type: ignore[attr-defined]
     zone = agent_zone(agent_of(request))
     entries = timeline(found, zone=zone)
     context = {
@@ -61,6 +73,8 @@ def ticket(request: HttpRequest, ref: int) -> HttpResponse:
         "draft": draft,
         "draft_saved": draft_saved_label(draft=draft, agent=agent_of(request)) if draft else "",
         "attachments_max_mb": settings.CAREDESK_REPLY_ATTACHMENTS_MAX_MB,
+        "shown_chars": body_shown_chars(),
+        "inbound_kinds": INBOUND_KINDS,
         "recipients": reply_recipients((p.address, p.role) for p in found.participants.all()),
     }
     return render(request, "workspace/ticket.html", context)
@@ -96,14 +110,21 @@ def message_html(request: HttpRequest, pk: int) -> HttpResponse:
     Remote images stay blocked by the Content-Security-Policy until the agent asks for them
     (`?images=1`): loading them tells the sender the email was read, and from where. Pictures
     sent inside the email (cid:) are served from caredesk itself. A message the agent may not
-    see is answered exactly as a missing one."""
-    message = Message.objects.filter(messages_visible(principal_of_request(request)), pk=pk).first()
-    if message is None or not message.html:
+    see is answered exactly as a missing one. Past CAREDESK_BODY_SHOWN_CHARS characters the
+    HTML is cut, as the text is on the page."""
+    visible = Message.objects.filter(messages_visible(principal_of_request(request)), pk=pk)
+    message = with_bodies_cut(visible).first()
+    html = message_bodies(message).html if message is not None else None
+    if message is None or html is None or not html.length:
         return HttpResponse(f"there is no HTML message {pk}", status=404, content_type="text/plain")
-    html = inline_images(message)
+    # A long email's HTML is cut like its text; cleaning the cut again closes what the cut left
+    # open (an element, an attribute), so the frame gets well-formed markup. The ticket page
+    # says it is cut and offers the original.
+    shown = sanitize_html(html.shown) if html.truncated else html.shown
+    html_shown = inline_images(message, shown)
     remote = " https: http:" if request.GET.get("images") == "1" else ""
     response = HttpResponse(
-        "<!doctype html><meta charset=utf-8><base target=_blank>" + html,
+        "<!doctype html><meta charset=utf-8><base target=_blank>" + html_shown,
         content_type="text/html; charset=utf-8",
     )
     response["Content-Security-Policy"] = (
