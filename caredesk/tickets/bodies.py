@@ -87,8 +87,13 @@ class Bodies:
 
     @property
     def has_quoted_history(self) -> bool:
-        """Whether the whole text holds more than what the author wrote now."""
-        return bool(self.new_text.length) and self.new_text != self.text
+        """Whether the whole text holds more than what the author wrote now (whitespace
+        around it, such as the final newline, is not history)."""
+        if not self.new_text.length:
+            return False
+        if self.text.truncated:
+            return self.text != self.new_text
+        return self.text.shown.strip() != self.new_text.shown.strip()
 
 
 def _cut(message: Message, body: str, chars: int) -> Cut:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from caredesk.mailboxes.models import Mailbox
-from caredesk.tickets.bodies import Cut, message_bodies, with_bodies_cut
+from caredesk.tickets.bodies import Bodies, Cut, message_bodies, with_bodies_cut
 from caredesk.tickets.models import Message
 from tests.api.support import new_ticket
 
@@ -39,3 +39,15 @@ def test_the_database_cuts_as_python_slices(mailbox: Mailbox, chars: int) -> Non
 def test_what_is_cut_says_how_much_is_hidden() -> None:
     assert Cut(shown="abc", length=10).hidden == 7
     assert not Cut(shown="abc", length=3).truncated
+
+
+def test_only_more_words_are_quoted_history_not_the_final_newline() -> None:
+    def bodies(text: str, new_text: str) -> Bodies:
+        empty = Cut(shown="", length=0)
+        whole, new = Cut(shown=text, length=len(text)), Cut(shown=new_text, length=len(new_text))
+        return Bodies(text=whole, new_text=new, html=empty, text_bytes=len(text))
+
+    assert not bodies("Third part\n", "Third part").has_quoted_history
+    assert not bodies("\n  Hello\n\n", "Hello").has_quoted_history
+    assert bodies("Hello\n\nOn Monday Ann wrote:\n> Hi\n", "Hello").has_quoted_history
+    assert not bodies("Only history?\n", "").has_quoted_history  # nothing new: shown as is
