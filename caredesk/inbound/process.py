@@ -24,6 +24,7 @@ from caredesk.inbound.models import InboundMessage, IntakeStatus
 from caredesk.inbound.plan import Decision, Planner
 from caredesk.inbound.prepare import Incoming, incoming_prepare
 from caredesk.inbound.record import decisions_record
+from caredesk.outbound.services import outbound_wake_held
 from caredesk.tickets.acknowledgements import acknowledged_first
 from caredesk.tickets.services import ticket_merge
 
@@ -136,6 +137,8 @@ def _handle(prepared: Prepared) -> dict[int, str]:
             _set_status(row, IntakeStatus.QUARANTINED, f"{type(item).__name__}: {item}")
         rows.append(row)
     rows_update(rows, FINISHED_FIELDS)
+    # Acknowledgements held while emails like these waited may go once this batch commits.
+    transaction.on_commit(outbound_wake_held)
     return {row.pk: row.status for row in rows}
 
 

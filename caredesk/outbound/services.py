@@ -49,6 +49,25 @@ def outbound_on_retry(listener: RetryListener) -> None:
         _retry_listeners.append(listener)
 
 
+def outbound_wake_held() -> None:
+    """Send held emails whose time has come (held, they were passed over when their scheduled
+    job ran): the intake calls this after each batch, which may be what they waited for."""
+    from caredesk.outbound.tasks import deliver_outbound
+
+    held = (
+        OutboundEmail.objects.filter(
+            status=DeliveryStatus.QUEUED,
+            attempts=0,
+            next_attempt_at__lte=clock.now(),
+            next_attempt_at__gt=F("created_at"),
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if held is not None:
+        deliver_outbound(held)
+
+
 def outbound_hold_while(rule: HoldRule) -> None:
     """Leave queued emails matching `rule()` unclaimed until they no longer match."""
     if rule not in _hold_rules:

@@ -13,9 +13,12 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from caredesk.core import clock
 from caredesk.history.kinds import EventKind
+from caredesk.inbound.process import inbound_process
+from caredesk.inbound.receive import inbound_receive
 from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.models import DeliveryStatus, OutboundEmail
 from caredesk.outbound.services import outbound_deliver_due
@@ -54,6 +57,11 @@ def acks_sent() -> list[str]:
     """The subjects of the acknowledgements handed to the relay once a worker sent what is due
     now."""
     outbound_deliver_due()
+    return subjects()
+
+
+def subjects() -> list[str]:
+    """The subjects of the acknowledgements handed to the relay so far."""
     return [
         e.data.decode().split("Subject: ", 1)[1].split("\r\n", 1)[0]
         for e in MemoryTransport.sent
@@ -151,3 +159,43 @@ def test_a_follow_up_to_a_closed_ticket_is_acknowledged_at_once(
     follow_up = deliver_ticket(chain(2)[1], mailbox)
     assert follow_up.pk != first.pk
     assert acks_sent()[-1] == f"Re: Refund for order 77 [{follow_up.reference}]"
+
+
+@pytest.mark.django_db
+def test_a_held_acknowledgement_waits_for_older_emails_and_goes_when_they_are_read(
+    mailbox: Mailbox,
+    moment: None,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    waiting = inbound_receive(
+        raw=make_email(sender="other@example.org", subject="Unrelated"),
+        mailbox_id=mailbox.pk,
+        source="smtp",
+        process=False,
+    )  # received first, not read yet (a backlog)
+    clock.advance(timedelta(seconds=1))
+    late = deliver_ticket(chain(3)[2], mailbox)
+    clock.advance(timedelta(seconds=11))  # the hold is over ...
+    assert acks_sent() == []  # ... but an older email may still join this conversation
+    with django_capture_on_commit_callbacks(execute=True):
+        inbound_process(intake_id=waiting.pk)
+    # Read: the acknowledgement goes without waiting for the next sweep.
+    assert [s for s in subjects() if late.reference in s] == [
+        f"Re: Refund for order 77 [{late.reference}]"
+    ]
+
+
+@pytest.mark.django_db
+def test_a_backlog_holds_an_acknowledgement_no_longer_than_the_bound(
+    mailbox: Mailbox, moment: None
+) -> None:
+    inbound_receive(
+        raw=make_email(sender="other@example.org"), mailbox_id=mailbox.pk, source="smtp",
+        process=False,
+    )  # fmt: skip
+    clock.advance(timedelta(seconds=1))
+    late = deliver_ticket(chain(3)[2], mailbox)
+    clock.advance(timedelta(seconds=119))
+    assert acks_sent() == []
+    clock.advance(timedelta(seconds=2))  # 120 s: a stuck email no longer holds it
+    assert acks_sent() == [f"Re: Refund for order 77 [{late.reference}]"]
