@@ -14,6 +14,7 @@ from ninja import P, PathEx, Query, Router
 from caredesk.api.auth import principal_of_request
 from caredesk.api.pagination import paginate
 from caredesk.api.schemas import ErrorOut, InboundFilter, InboundPage, ValidationErrorOut
+from caredesk.core.downloads import eml_download
 from caredesk.inbound.selectors import inbound_get, inbound_list
 from caredesk.tickets.selectors import MAX_ID
 
@@ -45,6 +46,4 @@ def list_inbound(request: HttpRequest, filters: Query[InboundFilter]) -> dict[st
 def raw_email(request: HttpRequest, intake_id: IntakeId) -> HttpResponse:
     """Download the stored email exactly as it was received, as a .eml file. Admins only."""
     row = inbound_get(intake_id=intake_id, principal=principal_of_request(request))
-    response = HttpResponse(bytes(row.raw), content_type="message/rfc822")
-    response["Content-Disposition"] = f'attachment; filename="inbound-{row.pk}.eml"'
-    return response
+    return eml_download(row.raw, f"inbound-{row.pk}")

@@ -34,6 +34,7 @@ from caredesk.api.schemas import (
     ValidationErrorOut,
 )
 from caredesk.api.schemas_sla import AssigneeIn, PriorityIn, PropertiesIn
+from caredesk.core.downloads import eml_download
 from caredesk.inbound.selectors import message_original_get
 from caredesk.sla.selectors import sla_views
 from caredesk.tickets.history import events_described
@@ -142,9 +143,7 @@ def message_original(request: HttpRequest, ref: Ref, id: MessageId) -> HttpRespo
     row = message_original_get(
         message_id=id, principal=principal_of_request(request), ticket_reference=ref
     )
-    response = HttpResponse(bytes(row.raw), content_type="message/rfc822")
-    response["Content-Disposition"] = f'attachment; filename="message-{id}.eml"'
-    return response
+    return eml_download(row.raw, f"message-{id}")
 
 
 @router.post("/{ref}/replies", response={201: MessageOut, **ERRORS})

@@ -12,20 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from caredesk.core.downloads import eml_download, guarded
 from caredesk.core.errors import NotFound
-from caredesk.inbound.models import InboundMessage
 from caredesk.inbound.selectors import inbound_get, message_original_get
 from caredesk.tickets.selectors import message_text_get
 from caredesk.workspace.views._common import principal_of_request, refused
-
-
-def _guarded(response: HttpResponse) -> HttpResponse:
-    # Customer content in caredesk's origin: never sniffed into HTML, never run, never framed.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Referrer-Policy"] = "no-referrer"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
@@ -38,13 +29,7 @@ def message_text(request: HttpRequest, pk: int) -> HttpResponse:
         return refused(request, exc)
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="message-{pk}.txt"'
-    return _guarded(response)
-
-
-def _eml(row: InboundMessage, name: str) -> HttpResponse:
-    response = HttpResponse(bytes(row.raw), content_type="message/rfc822")
-    response["Content-Disposition"] = f'attachment; filename="{name}.eml"'
-    return _guarded(response)
+    return guarded(response)
 
 
 @login_required
@@ -55,7 +40,7 @@ def message_original(request: HttpRequest, pk: int) -> HttpResponse:
         row = message_original_get(message_id=pk, principal=principal_of_request(request))
     except NotFound as exc:
         return refused(request, exc)
-    return _eml(row, f"message-{pk}")
+    return eml_download(row.raw, f"message-{pk}")
 
 
 @login_required
@@ -66,4 +51,4 @@ def intake_original(request: HttpRequest, pk: int) -> HttpResponse:
         row = inbound_get(intake_id=pk, principal=principal_of_request(request))
     except NotFound as exc:
         return refused(request, exc)
-    return _eml(row, f"inbound-{pk}")
+    return eml_download(row.raw, f"inbound-{pk}")
