@@ -18,6 +18,15 @@ from caredesk.mailboxes.selectors import split_address
 SUBJECT_TAG = re.compile(r"\[#(\d{1,12})\]")
 
 
+def subject_untagged(subject: str) -> str:
+    """`subject` without its `[#123]` tags, whitespace folded.
+
+    For the subject of a ticket an email opens: a tag in it did not thread the email (a
+    stranger naming someone else's ticket, a follow-up of a closed one), and kept, it would
+    name a ticket that is not this one in every reply ("Re: Charged twice [#6] [#19]")."""
+    return " ".join(SUBJECT_TAG.sub(" ", subject or "").split())
+
+
 def tags_for_mailbox(mailbox: Mailbox, addresses: Iterable[str]) -> list[str]:
     """The `+tag` parts of the addresses that are this mailbox's."""
     tags = []

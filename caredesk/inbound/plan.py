@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from caredesk.conversation.index import ConversationIndex, Stored
+from caredesk.conversation.keys import subject_untagged
 from caredesk.core import clock
 from caredesk.customers.models import Customer
 from caredesk.customers.selectors import customers_by_address, organisations_by_domain
@@ -195,7 +196,7 @@ class Planner:
         opening = ticket_open_build(
             mailbox=mailbox,
             customer=customer,
-            subject=item.parsed.subject,
+            subject=subject_untagged(item.parsed.subject),
             at=clock.now(),
             detect_from=item.split.new if human else None,
             vip=customer.is_vip,

@@ -47,6 +47,7 @@ EXPECTED = {
     "abuse-feedback-report.eml": (Kind.BULK, "abuse feedback report (multipart/report)"),
     "nul-in-charset.eml": (Kind.HUMAN, "no automated-mail signal"),
     "cc-2000.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "stranger-naming-another-ticket-in-subject.eml": (Kind.HUMAN, "no automated-mail signal"),
     "internationalised-address-smtputf8.eml": (Kind.HUMAN, "no automated-mail signal"),
     "reused-message-id-1.eml": (Kind.HUMAN, "no automated-mail signal"),
     "reused-message-id-2.eml": (Kind.HUMAN, "no automated-mail signal"),

@@ -37,6 +37,7 @@ EXPECTED = {
     "announcement-reply-2.eml": HUMAN,
     "announcement-reply-3.eml": HUMAN,
     "references-naming-two-tickets.eml": HUMAN,  # a stranger naming two customers' tickets
+    "stranger-naming-another-ticket-in-subject.eml": HUMAN,  # "[#6]" in a stranger's subject
     "cc-2000.eml": HUMAN,  # one email naming 2,000 people in Cc
     "reused-message-id-1.eml": HUMAN,  # two customers' emails under one Message-ID
     "reused-message-id-2.eml": HUMAN,
