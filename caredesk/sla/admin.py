@@ -1,99 +1,24 @@
-"""Admins manage calendars and SLA policies here (settings, not agents' daily work)."""
+"""Admins manage calendars and SLA policies here (settings, not agents' daily work), in forms
+of days, times and pickers (`caredesk.sla.forms`), never as JSON."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import admin
 
-from caredesk.core.vocabulary import Priority
-from caredesk.sla.book import calendar_build
+from caredesk.sla.forms import CalendarForm, PolicyForm
 from caredesk.sla.models import Calendar, SlaPolicy
-
-
-class CalendarForm(forms.ModelForm[Calendar]):
-    class Meta:
-        model = Calendar
-        fields = [
-            "name",
-            "timezone",
-            "always_open",
-            "weekly_hours",
-            "closed_days",
-            "special_days",
-            "country",
-            "subdivision",
-            "is_default",
-        ]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        candidate = Calendar(
-            **{
-                name: data.get(name, getattr(Calendar(), name))
-                for name in (
-                    "timezone",
-                    "always_open",
-                    "weekly_hours",
-                    "closed_days",
-                    "special_days",
-                    "country",
-                    "subdivision",
-                )
-            }
-        )
-        try:
-            calendar_build(candidate)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return data
 
 
 @admin.register(Calendar)
 class CalendarAdmin(admin.ModelAdmin[Calendar]):
     form = CalendarForm
     list_display = ["name", "timezone", "always_open", "country", "subdivision", "is_default"]
-
-
-class PolicyForm(forms.ModelForm[SlaPolicy]):
-    class Meta:
-        model = SlaPolicy
-        fields = [
-            "name",
-            "position",
-            "active",
-            "calendar",
-            "match_priorities",
-            "match_mailboxes",
-            "match_teams",
-            "match_categories",
-            "match_tags",
-            "match_organisations",
-            "match_tiers",
-            "first_reply_minutes",
-            "next_reply_minutes",
-            "resolution_minutes",
-            "warn_at_percent",
-            "warn_notify_assignee",
-            "breach_raise_priority",
-            "breach_team",
-            "breach_notify_supervisors",
-            "breach_add_tag",
-        ]
-
-    def clean_match_priorities(self) -> list[str]:
-        value = self.cleaned_data.get("match_priorities") or []
-        unknown = [p for p in value if p not in Priority.values]
-        if not isinstance(value, list) or unknown:
-            raise forms.ValidationError(f"priorities are a list of {', '.join(Priority.values)}")
-        return value
-
-    def clean_warn_at_percent(self) -> int:
-        value = int(self.cleaned_data.get("warn_at_percent") or 0)
-        if value > 99:
-            raise forms.ValidationError("warn before the target: 1 to 99 (0 never warns)")
-        return value
+    fieldsets = [
+        (None, {"fields": ["name", "timezone", "always_open", "is_default"]}),
+        ("Opening hours", {"fields": ["weekly_hours"]}),
+        ("Holidays and exceptions", {"fields": ["country", "subdivision", "closed_days"]}),
+        ("Special opening days", {"fields": ["special_days"]}),
+    ]
 
 
 @admin.register(SlaPolicy)
@@ -109,4 +34,42 @@ class SlaPolicyAdmin(admin.ModelAdmin[SlaPolicy]):
         "calendar",
     ]
     list_display_links = ["name"]
-    filter_horizontal = ["match_mailboxes", "match_teams", "match_organisations"]
+    fieldsets = [
+        (None, {"fields": ["name", "position", "active", "calendar"]}),
+        (
+            "Which tickets",
+            {
+                "description": "Every condition given must hold; within one, any of its "
+                "values will do. Leave a condition empty to match every ticket.",
+                "fields": [
+                    "match_priorities",
+                    "match_mailboxes",
+                    "match_teams",
+                    "match_organisations",
+                    "match_tiers",
+                    "more_tiers",
+                    "match_categories",
+                    "more_categories",
+                    "match_tags",
+                    "more_tags",
+                ],
+            },
+        ),
+        (
+            "Targets (business minutes; empty: no target)",
+            {"fields": ["first_reply_minutes", "next_reply_minutes", "resolution_minutes"]},
+        ),
+        (
+            "Warning and breach",
+            {
+                "fields": [
+                    "warn_at_percent",
+                    "warn_notify_assignee",
+                    "breach_raise_priority",
+                    "breach_team",
+                    "breach_notify_supervisors",
+                    "breach_add_tag",
+                ]
+            },
+        ),
+    ]
