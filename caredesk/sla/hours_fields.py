@@ -28,6 +28,7 @@ EMPTY_ROWS = 2  # empty special days and closed days shown below the filled ones
 MAX_INDEX = 50  # how far the fields look for inputs the script added
 
 _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.h]?(\d{2}))?(?::00)?\s*$")
+_MIDNIGHT = re.compile(r"^\s*24(?:[:.h]?00)?\s*$")
 Json = Any  # what a JSONField holds
 
 
@@ -87,10 +88,16 @@ def ranges_json(day: RawDay, where: str) -> list[list[str]] | str | None:
             raise ValidationError(f"{where}: the range until {r.end.strip()} needs a start")
         if not r.end.strip():
             raise ValidationError(f"{where}: the range from {r.start.strip()} needs an end")
-        start, end = time_text(r.start, where), time_text(r.end, where)
+        start, overnight = time_text(r.start, where), r.overnight
+        if _MIDNIGHT.match(r.end):  # "until 24:00" is until midnight, which ends the day
+            end, overnight = "00:00", True
+        else:
+            end = time_text(r.end, where)
+        if start == end == "00:00":
+            raise ValidationError(f"{where}: for the whole day, tick “all day”")
         if start == end:
             raise ValidationError(f"{where}: the range starts and ends at {start}")
-        if end < start and not r.overnight:
+        if end < start and not overnight:
             raise ValidationError(
                 f"{where}: the end {end} is before the start {start} (tick “past midnight” "
                 "for hours that run into the next day)"

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from caredesk.accounts.models import Team
 from caredesk.core import clock
@@ -18,6 +20,7 @@ from caredesk.customers.models import Organisation
 from caredesk.mailboxes.models import Mailbox
 from caredesk.sla.book import calendar_build, sla_book_load
 from caredesk.sla.calendar import add_business_time, is_open
+from caredesk.sla.forms import CalendarForm
 from caredesk.sla.models import Calendar, SlaPolicy
 from caredesk.sla.policies import TicketFacts
 from caredesk.tickets.models import Tag, Ticket
@@ -27,6 +30,7 @@ from tests.sla.conftest import only_calendar, only_policy
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SLOTS = 2  # range slots each weekday shows on an empty calendar
+PARTS = ("start", "end", "overnight")
 
 
 def hours(**days: list[tuple[str, str] | tuple[str, str, bool]]) -> dict[str, str]:
@@ -168,6 +172,7 @@ def test_an_admin_edits_a_calendar_and_sees_its_hours_in_the_grid(admin_client: 
         (hours(wed=[("9am", "17:00")]), "Wednesday: “9am” is not a time like 09:00"),
         (hours(thu=[("09:00", "")]), "Thursday: the range from 09:00 needs an end"),
         (hours(sat=[("10:00", "10:00")]), "Saturday: the range starts and ends at 10:00"),
+        (hours(sun=[("00:00", "24:00")]), "Sunday: for the whole day, tick “all day”"),
         (
             hours(mon=[("09:00", "12:00"), ("11:00", "13:00")]),
             "Overlapping opening hours: Monday 09:00-12:00 and Monday 11:00-13:00",
@@ -205,6 +210,58 @@ def test_a_wrong_calendar_is_shown_again_with_the_reason(
     assert message in said(posted)
     assert "errornote" in said(posted)
     assert not Calendar.objects.filter(name="Berlin desk").exists()
+
+
+def test_hours_until_24_00_and_a_subdivision_alone(admin_client: Client) -> None:
+    """What people write: "until 24:00" (midnight), and Bavaria without naming Germany."""
+    posted = admin_client.post(
+        "/admin/sla/calendar/add/",
+        calendar_post(**hours(sat=[("18:00", "24:00")]), subdivision="DE-BY"),
+    )
+    assert posted.status_code == 302, said(posted)
+    row = Calendar.objects.get(name="Berlin desk")
+    assert row.weekly_hours == {"5": [["18:00", "00:00"]]}
+    assert (row.country, row.subdivision) == ("DE", "BY")
+    page = said(admin_client.get(f"/admin/sla/calendar/{row.pk}/change/"))
+    assert '<option value="DE-BY" selected>Bayern (BY)</option>' in page
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                *(f"weekly_hours-{d}-{i}-{p}" for d in (0, 6) for i in (0, 1, 7) for p in PARTS),
+                "weekly_hours-3-all_day",
+                "special_days-0-date",
+                "special_days-0-all_day",
+                "special_days-0-0-start",
+                "special_days-0-0-end",
+                "special_days-9-date",
+                "closed_days-0",
+                "closed_days-5",
+                "country",
+                "subdivision",
+                "timezone",
+            ]
+        ),
+        st.one_of(
+            st.sampled_from(["", "09:00", "17:00", "24:00", "0", "2026-12-27", "DE", "DE-BE"]),
+            st.text(max_size=12),
+        ),
+        max_size=8,
+    )
+)
+def test_whatever_is_typed_the_form_answers_in_words(db: None, typed: dict[str, str]) -> None:
+    form = CalendarForm(data={**calendar_post(), **typed})
+    if not form.is_valid():
+        assert form.errors and "Traceback" not in str(form.errors)
+    else:
+        calendar_build(Calendar(**{k: v for k, v in form.cleaned_data.items() if k != "name"}))
 
 
 def test_what_was_typed_stays_in_the_grid_after_a_mistake(admin_client: Client) -> None:
