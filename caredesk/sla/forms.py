@@ -93,8 +93,18 @@ class CalendarForm(forms.ModelForm[Calendar]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.country and self.instance.subdivision:
-            self.initial["subdivision"] = f"{self.instance.country}-{self.instance.subdivision}"
+        stored = self.instance
+        if stored.country and stored.subdivision:
+            self.initial["subdivision"] = f"{stored.country}-{stored.subdivision}"
+        # A value stored before (another version of the zone or holiday data) stays chosen, so
+        # that saving does not silently pick another; the calendar's checks then say what is
+        # wrong with it.
+        for name in ("timezone", "country", "subdivision"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            value = self.initial.get(name) or ""
+            if value and value not in {str(v) for v, _ in _flat(field.choices)}:
+                field.choices = [(value, f"{value} (no longer known)"), *field.choices]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -123,6 +133,14 @@ class CalendarForm(forms.ModelForm[Calendar]):
         except ValueError as exc:
             raise forms.ValidationError(_sentence(str(exc))) from exc
         return data
+
+
+def _flat(choices: Iterable[Any]) -> Iterable[tuple[Any, Any]]:
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            yield from label  # a group
+        else:
+            yield value, label
 
 
 def _sentence(text: str) -> str:

@@ -275,9 +275,22 @@ def test_what_was_typed_stays_in_the_grid_after_a_mistake(admin_client: Client) 
 
 
 def test_a_calendar_stored_before_the_grid_still_opens(admin_client: Client) -> None:
-    """Rows the old JSON box let through (odd keys, odd pairs) open; saving checks them."""
-    row = Calendar.objects.create(name="Odd", weekly_hours={"0": [["09:00"]], "x": []})
-    assert admin_client.get(f"/admin/sla/calendar/{row.pk}/change/").status_code == 200
+    """Rows the old JSON box let through (odd keys, odd pairs, a zone this machine does not
+    know) open; saving does not swap the zone for another, it says what is wrong."""
+    row = Calendar.objects.create(
+        name="Odd", timezone="Mars/Olympus", weekly_hours={"0": [["09:00"]], "x": []}
+    )
+    page = admin_client.get(f"/admin/sla/calendar/{row.pk}/change/")
+    assert page.status_code == 200
+    assert '<option value="Mars/Olympus" selected>Mars/Olympus (no longer known)' in said(page)
+    posted = admin_client.post(
+        f"/admin/sla/calendar/{row.pk}/change/",
+        calendar_post(name="Odd", timezone="Mars/Olympus"),
+    )
+    assert posted.status_code == 200
+    assert "Mars/Olympus" in said(posted) and "errornote" in said(posted)
+    row.refresh_from_db()
+    assert row.timezone == "Mars/Olympus"
 
 
 @pytest.fixture

@@ -24,29 +24,34 @@ def test_an_admin_types_the_weekly_hours_and_saves(page: Page, live_server: Live
 
     page.get_by_label("Name").press_sequentially("Berlin desk", delay=50)
     page.get_by_label("Timezone").select_option("Europe/Berlin")
-    monday = page.get_by_label("Monday: opens (range 1)")
-    monday.click()
-    for text in ("08:00", "12:00"):  # opens, Tab, closes, as a person moves through the grid
-        page.keyboard.type(text, delay=50)
+    # Monday's two ranges, moving through the grid with Tab as a person does: opens, closes,
+    # "past midnight", the next range's opens...
+    page.get_by_label("Monday: opens (range 1)").click()
+    for label, text in [
+        ("Monday: opens (range 1)", "08:00"),
+        ("Monday: closes (range 1)", "12:00"),
+        ("Monday: range 1 runs past midnight", None),
+        ("Monday: opens (range 2)", "13:00"),
+        ("Monday: closes (range 2)", "17:00"),
+    ]:
+        field = page.get_by_label(label)
+        expect(field).to_be_focused()
+        if text is not None:
+            field.press_sequentially(text, delay=50)
         page.keyboard.press("Tab")
-    expect(page.get_by_label("Monday: range 1 runs past midnight")).to_be_focused()
-    page.keyboard.press("Tab")
-    page.keyboard.type("13:00", delay=50)
-    page.keyboard.press("Tab")
-    page.keyboard.type("17:00", delay=50)
 
     # A third range for Monday, added by the page's own script.
     page.locator("tr", has_text="Monday").get_by_role("button", name="Add a range").click()
     third = page.get_by_label("Monday: opens (range 3)")
     expect(third).to_be_focused()
-    page.keyboard.type("18:00", delay=50)
+    third.press_sequentially("18:00", delay=50)
     page.keyboard.press("Tab")
-    page.keyboard.type("20:00", delay=50)
+    page.get_by_label("Monday: closes (range 3)").press_sequentially("20:00", delay=50)
 
-    # A night shift on Friday, first typed the wrong way round.
+    # A night shift on Friday, saved first without saying it runs past midnight.
     page.get_by_label("Friday: opens (range 1)").press_sequentially("22:00", delay=50)
     page.keyboard.press("Tab")
-    page.keyboard.type("06:00", delay=50)
+    page.get_by_label("Friday: closes (range 1)").press_sequentially("06:00", delay=50)
     page.get_by_label("Public holidays of").select_option("DE")
     page.get_by_role("button", name="Save", exact=True).click()
 
