@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 from zoneinfo import available_timezones
 
 from django import forms
@@ -103,8 +103,9 @@ class CalendarForm(forms.ModelForm[Calendar]):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             value = self.initial.get(name) or ""
-            if value and value not in {str(v) for v, _ in _flat(field.choices)}:
-                field.choices = [(value, f"{value} (no longer known)"), *field.choices]
+            offered = list(cast(Iterable[Any], field.choices))
+            if value and value not in {str(v) for v, _ in _flat(offered)}:
+                field.choices = [(value, f"{value} (no longer known)"), *offered]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
