@@ -122,7 +122,9 @@ def _expected(tickets: list[Ticket], field: str, descending: bool) -> list[int]:
     empty = [t for t in tickets if getattr(t, field) is None]
     key = (lambda t: (getattr(t, field), t.pk)) if field != "pk" else (lambda t: t.pk)
     ordered = sorted(filled, key=key, reverse=descending)
-    return [t.pk for t in ordered] + [t.pk for t in sorted(empty, key=lambda t: t.pk, reverse=descending)]
+    return [t.pk for t in ordered] + [
+        t.pk for t in sorted(empty, key=lambda t: t.pk, reverse=descending)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -224,7 +226,9 @@ def test_a_second_customer_email_is_the_preview(client: Client, mailbox: Mailbox
     ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
     first = new_ticket(mailbox, sender="jo@example.org", subject="Login", body="First words.\n")
     opening = first.messages.get(kind="customer")  # (and the acknowledgement)
-    later = raw_email(sender="jo@example.org", body="Still locked out.\n", in_reply_to=opening.message_id)
+    later = raw_email(
+        sender="jo@example.org", body="Still locked out.\n", in_reply_to=opening.message_id
+    )
     assert deliver(later, mailbox).ticket_id == first.pk
     client.force_login(ann)
     row = _row(client.get("/inbox/open").content.decode(), first)

@@ -214,6 +214,7 @@ def search(request: HttpRequest) -> HttpResponse:
     details = row_details(tickets)
     context = {
         "query": query,
+        "search_query": query,  # what the top bar's search box shows
         "rows": [(t, slas.get(t.pk)) for t in tickets],
         "details": details,
         "customers": customer_search(agent=agent, query=query),
