@@ -98,3 +98,24 @@ def test_the_list_is_newest_first_in_the_agents_zone_and_marks_read(
     # Off-site "back" addresses go to the list instead.
     away = client.post("/notifications/read", {"back": "https://evil.example/"})
     assert away["Location"] == "/notifications"
+
+
+def test_an_agent_is_told_when_someone_else_assigns_them_a_ticket(
+    client: Client, mailbox: Mailbox
+) -> None:
+    ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
+    sue = agent_create(email="sue@example.com", name="Sue", role="supervisor", password=PASSWORD)
+    ticket = new_ticket(mailbox, subject="Parcel lost")
+    client.force_login(ann)
+    client.post(f"/tickets/{ticket.pk}/assign", {"agent": ann.email})  # herself: no news
+    assert not ann.notifications.exists()
+    client.post(f"/tickets/{ticket.pk}/assign", {"agent": ""})
+
+    client.force_login(sue)
+    client.post(f"/tickets/{ticket.pk}/assign", {"agent": ann.email})
+    (told,) = ann.notifications.all()
+    assert (told.kind, told.ticket_id) == ("assigned", ticket.pk)
+    assert told.text == f"Sue assigned you #{ticket.pk}: Parcel lost"
+    client.force_login(ann)
+    html = client.get("/notifications").content.decode()
+    assert "Assigned to you" in html and f"#{ticket.pk}: Sue assigned you" in html
