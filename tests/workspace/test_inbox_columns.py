@@ -233,3 +233,16 @@ def test_a_second_customer_email_is_the_preview(client: Client, mailbox: Mailbox
     client.force_login(ann)
     row = _row(client.get("/inbox/open").content.decode(), first)
     assert '<span class="preview">Still locked out.</span>' in row
+
+
+def test_filters_and_bulk_changes_keep_the_sort_and_the_view(
+    client: Client, mailbox: Mailbox
+) -> None:
+    ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
+    new_ticket(mailbox)
+    client.force_login(ann)
+    sorted_page = client.get("/inbox/open", {"sort": "-updated"}).content.decode()
+    assert '<input type="hidden" name="sort" value="-updated">' in sorted_page
+    # From `/`, a bulk change comes back to the view `/` chose, not to `/` choosing again.
+    landed = client.get("/").content.decode()
+    assert '<input type="hidden" name="back" value="/inbox/unassigned">' in landed
