@@ -64,13 +64,13 @@ def test_rows_say_who_wrote_last_what_and_when_in_the_agents_zone(
     row = _row(html, waiting)
     assert '<span class="preview">Hello team, my order 10501 never came. Really long' in row
     assert "…</span>" in row  # cut at a word, on one line
-    assert '<td class="last-from">Jo Park</td>' in row
+    assert '<td class="last-from secondary">Jo Park</td>' in row
     waiting.refresh_from_db()
     assert waiting.last_customer_message_at is not None
     tokyo = waiting.last_customer_message_at + timedelta(hours=9)  # Tokyo has no DST
     assert tokyo.strftime("%H:%M") in row.split('<td class="when">')[1].split("</td>")[0]
     answered_row = _row(html, answered)
-    assert '<td class="last-from">Ann Agent <span class="who-kind">agent</span></td>' in (
+    assert '<td class="last-from secondary">Ann Agent <span class="who-kind">agent</span></td>' in (
         answered_row
     )
     # Answered: nobody is waiting on us since the customer wrote.
