@@ -52,7 +52,7 @@ def _show(
     filters: InboxFilters,
     sort: SortChoice | None,
     *,
-    saved: object = None,
+    saved: SavedView | None = None,
 ) -> HttpResponse:
     agent = agent_of(request)
     page: Page[Ticket] = inbox_tickets(
@@ -72,8 +72,8 @@ def _show(
     unsorted.pop("sort", None)  # a header's link: these filters, its own sort, the first page
     here = (
         reverse("workspace:saved-view", args=[saved.pk])
-        if isinstance(saved, SavedView)
-        else (reverse("workspace:inbox-view", args=[view.slug]))
+        if saved is not None
+        else reverse("workspace:inbox-view", args=[view.slug])
     )
     context = {
         "views": VIEWS,
