@@ -126,3 +126,10 @@ def test_the_bell_the_user_menu_and_the_customer_page(
     )
     kim.refresh_from_db()
     assert kim.timezone == "Europe/Berlin"
+
+    # The new pages fit a tablet too.
+    page.set_viewport_size({"width": 768, "height": 1024})
+    for path in (f"/customers/{kim.pk}", "/notifications", "/search?q=kim"):
+        page.goto(live_server.url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
