@@ -345,3 +345,47 @@ def saved_view_permits(principal: Principal, view: SavedViewLike, action: Action
 
 def saved_view_check(principal: Principal, view: SavedViewLike, action: Action) -> None:
     enforce(saved_view_decide(principal, view, action), missing=f"there is no saved view {view.pk}")
+
+
+# --- customers ----------------------------------------------------------------------------
+
+# What of a customer each kind of agent may correct on the customer's page. Name, language and
+# time zone are what an agent learns answering them; the organisation, tier and VIP decide SLA
+# policies and priorities across the desk, so supervisors and admins set those.
+CUSTOMER_FIELDS_AGENT = frozenset({"name", "language", "timezone"})
+CUSTOMER_FIELDS_MANAGER = CUSTOMER_FIELDS_AGENT | {"organisation", "tier", "vip"}
+
+
+def customers_visible(principal: Principal, via: str = "") -> Q:
+    """Supervisors and admins: every customer. Agents: the customers with a ticket they see
+    (join it with `.distinct()`, or use it in a subquery). Customers: themselves."""
+    agent = as_agent(principal)
+    if agent is not None:
+        if agent.is_manager:
+            return Q()
+        # A customer with no ticket at all must not pass for one whose ticket no team holds.
+        has_ticket = Q(**{f"{via}tickets__isnull": False})
+        return has_ticket & tickets_visible(principal, via=f"{via}tickets__")
+    if isinstance(principal, CustomerPrincipal):
+        return Q(**{f"{via}pk": principal.customer_id})
+    return NOTHING
+
+
+def customer_fields_editable(principal: Principal) -> frozenset[str]:
+    """The customer fields `principal` may change on a customer they see."""
+    agent = as_agent(principal)
+    if agent is None:
+        return frozenset()
+    return CUSTOMER_FIELDS_MANAGER if agent.is_manager else CUSTOMER_FIELDS_AGENT
+
+
+def customer_change_check(principal: Principal, fields: set[str] | frozenset[str]) -> None:
+    """Forbidden, naming them, when `fields` holds fields `principal` may not change (call it
+    once the customer is known to be visible to them)."""
+    refused = sorted(set(fields) - customer_fields_editable(principal))
+    if refused:
+        raise Forbidden(
+            f"only supervisors and admins change a customer's {', '.join(refused)}"
+            if as_agent(principal) is not None
+            else "you may not change customers"
+        )

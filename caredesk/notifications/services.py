@@ -20,3 +20,23 @@ def notification_mark_read(*, agent: Agent, notification_id: int) -> Notificatio
         notification.read_at = clock.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+def notification_mark_all_read(*, agent: Agent) -> int:
+    """Mark every unread notification of `agent`'s read, in one statement; returns how many."""
+    mine = notifications_visible(principal_of(agent))
+    return Notification.objects.filter(mine, read_at__isnull=True).update(read_at=clock.now())
+
+
+def notification_assigned_create(
+    *, agent: Agent, actor: Agent | None, ticket_id: int, subject: str
+) -> Notification | None:
+    """Tell `agent` that `actor` gave them ticket `ticket_id`, in the transaction of the
+    assignment. Nobody is told of assigning themselves, nor (with no actor) of caredesk's own
+    routing, which the SLA warnings already follow."""
+    if actor is None or actor.pk == agent.pk or not agent.is_active:
+        return None
+    text = f"{actor.name or actor.email} assigned you #{ticket_id}: {subject or '(no subject)'}"
+    return Notification.objects.create(
+        agent=agent, ticket_id=ticket_id, kind="assigned", text=text[:500]
+    )

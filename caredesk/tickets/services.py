@@ -32,6 +32,7 @@ from caredesk.history.events import (
     team_changed_event,
 )
 from caredesk.history.kinds import By
+from caredesk.notifications.services import notification_assigned_create
 from caredesk.tickets import states
 from caredesk.tickets.acknowledgements import acknowledgements_settle
 from caredesk.tickets.attachments import Upload, attachments_store, uploads_check
@@ -136,7 +137,8 @@ def ticket_set_status(*, ticket: Ticket, status: str, actor: Agent | None) -> Ti
 
 
 def ticket_assign(*, ticket: Ticket, agent: Agent | None, actor: Agent | None) -> Ticket:
-    """Give the ticket to `agent` (None: nobody); they are told of SLA warnings on it."""
+    """Give the ticket to `agent` (None: nobody); they are told of SLA warnings on it, and
+    (when another agent gave it them) of the assignment itself."""
     if agent is not None and not agent.is_active:
         raise InvalidRequest(f"{agent.email} is not an active agent")
     with ticket_changing(ticket) as change:
@@ -154,6 +156,10 @@ def ticket_assign(*, ticket: Ticket, agent: Agent | None, actor: Agent | None) -
                 actor_id=_actor_id(actor),
             )
         )
+        if agent is not None:
+            notification_assigned_create(
+                agent=agent, actor=actor, ticket_id=ticket.pk, subject=ticket.subject
+            )
     return ticket
 
 

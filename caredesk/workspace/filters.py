@@ -21,7 +21,7 @@ from caredesk.tickets.models import Message, Priority, Status, Ticket
 from caredesk.workspace.timezones import agent_zone
 
 # Query-string names that are not filters (the view, paging) and pass through untouched.
-NOT_FILTERS = {"view", "after", "before", "page"}
+NOT_FILTERS = {"view", "after", "before", "page", "sort"}
 TEXT_MAX = 200
 
 

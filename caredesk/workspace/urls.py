@@ -3,7 +3,10 @@ from django.urls import path
 from caredesk.workspace.views import (
     actions,
     compose,
+    customers,
+    favicon,
     inbox,
+    notifications,
     originals,
     password,
     profile,
@@ -43,4 +46,11 @@ urlpatterns = [
     path("tickets/<int:ref>/properties", actions.set_properties, name="properties"),
     path("tickets/<int:ref>/merge", actions.merge, name="merge"),
     path("profile", profile.profile, name="profile"),
+    # The inbox's neighbours: the site icon, notifications, customers.
+    path("favicon.ico", favicon.favicon, name="favicon"),
+    path("notifications", notifications.notifications, name="notifications"),
+    path("notifications/read", notifications.mark_all_read, name="notifications-read-all"),
+    path("notifications/<int:pk>/read", notifications.mark_read, name="notification-read"),
+    path("customers/<int:pk>", customers.customer, name="customer"),
+    path("customers/<int:pk>/edit", customers.customer_save, name="customer-edit"),
 ]

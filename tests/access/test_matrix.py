@@ -120,6 +120,19 @@ ROUTES: dict[str, Row] = {
     # Into #U, a Technical ticket assigned to nobody: the assigned Billing agent sees #T but
     # not #U, and merging into what they cannot see is a 404 like merging into nothing.
     "workspace:merge": Row("POST", (302, 302, 302, 404, 404, SIGN_IN, SIGN_IN), data={"into": "U"}),
+    # --- the workspace: the site icon, notifications, customers ---------------------------
+    "workspace:favicon": Row("GET", (301,) * 7),  # to the static SVG, signed in or not
+    "workspace:notifications": Row("GET", AGENTS_200),  # each agent's own list
+    "workspace:notifications-read-all": Row("POST", AGENTS_302),  # each their own
+    # The in-team agent's notification: nobody else's, not even an admin's to mark read.
+    "workspace:notification-read": Row(
+        "POST", (404, 404, 302, 404, 404, SIGN_IN, SIGN_IN), args={"pk": "notification"}
+    ),
+    # #T's customer: seen by whoever sees one of their tickets; agents change the name.
+    "workspace:customer": Row("GET", SEES_T_200, args={"pk": "customer"}),
+    "workspace:customer-edit": Row(
+        "POST", SEES_T_302, data={"name": "Jane Q. Doe"}, args={"pk": "customer"}
+    ),
     # --- the API --------------------------------------------------------------------------
     "GET /api/v1/tickets": Row("GET", API_AGENTS),
     "GET /api/v1/tickets/{ref}": Row("GET", API_SEES_T),
@@ -272,6 +285,7 @@ def world(mailbox: Mailbox) -> dict[str, Any]:
         "shared_view": shared.pk,
         "notification": note.pk,
         "intake": first.pk,
+        "customer": ticket.customer_id,
     }
 
 

@@ -20,10 +20,16 @@ from caredesk.workspace.filters import InboxFilters, filters_parse
 from caredesk.workspace.inbox import (
     VIEWS,
     InboxView,
+    SortChoice,
     inbox_counts,
+    inbox_landing,
     inbox_tickets,
     inbox_view,
+    row_details,
+    sort_links,
+    sort_parse,
 )
+from caredesk.workspace.models import SavedView
 from caredesk.workspace.pages import Page
 from caredesk.workspace.saved_views import (
     saved_view_create,
@@ -41,29 +47,52 @@ def _cursor(value: str | None) -> int | None:
 
 
 def _show(
-    request: HttpRequest, view: InboxView, filters: InboxFilters, *, saved: object = None
+    request: HttpRequest,
+    view: InboxView,
+    filters: InboxFilters,
+    sort: SortChoice | None,
+    *,
+    saved: SavedView | None = None,
 ) -> HttpResponse:
     agent = agent_of(request)
     page: Page[Ticket] = inbox_tickets(
         agent=agent,
         view=view,
         filters=filters,
+        sort=sort,
         after=_cursor(request.GET.get("after")),
         before=_cursor(request.GET.get("before")),
     )
     slas = sla_views(tickets=page.rows)
+    details = row_details(page.rows)
     query = request.GET.copy()
     for name in ("after", "before"):
         query.pop(name, None)
+    unsorted = query.copy()
+    unsorted.pop("sort", None)  # a header's link: these filters, its own sort, the first page
+    here = (
+        reverse("workspace:saved-view", args=[saved.pk])
+        if saved is not None
+        else reverse("workspace:inbox-view", args=[view.slug])
+    )
     context = {
         "views": VIEWS,
         "view": view,
         "saved": saved,
         "saved_views": list(saved_views_for(agent)),
         "counts": inbox_counts(agent=agent),
-        "rows": [(ticket, slas.get(ticket.pk)) for ticket in page.rows],
+        "rows": [(t, slas.get(t.pk)) for t in page.rows],
+        "details": details,
         "page": page,
         "query": query.urlencode(),
+        "here": here,
+        # Page links continue this view: from `/`, that is the view it chose.
+        "page_base": "" if request.path == here else here,
+        "unsorted": unsorted.urlencode(),
+        "sorts": sort_links(sort),
+        # The page refreshes itself from the view's own address: `/` would choose the view
+        # again, and could change it under the agent's eyes.
+        "refresh": f"{here}?{request.GET.urlencode()}" if request.GET else here,
         "filters": filters,
         "choices": _choices(),
         "can_share": agent.role in (Role.ADMIN, Role.SUPERVISOR),
@@ -86,15 +115,17 @@ def _refused(request: HttpRequest, error: Exception, status: int) -> HttpRespons
 
 
 @login_required
-def inbox(request: HttpRequest, view: str = "mine") -> HttpResponse:
+def inbox(request: HttpRequest, view: str | None = None) -> HttpResponse:
+    """A view of the inbox; `/` opens the one with work in it (`inbox_landing`)."""
     try:
-        chosen = inbox_view(view)
+        chosen = inbox_view(view) if view is not None else inbox_landing(agent=agent_of(request))
         filters = filters_parse(dict(request.GET.lists()))
+        sort = sort_parse(request.GET.get("sort"))
     except NotFound as exc:
         return _refused(request, exc, 404)
     except InvalidRequest as exc:
         return _refused(request, exc, 400)
-    return _show(request, chosen, filters)
+    return _show(request, chosen, filters, sort)
 
 
 @login_required
@@ -102,11 +133,12 @@ def saved_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         saved = saved_view_get(agent=agent_of(request), pk=pk)
         view, filters = saved_view_read(saved)
+        sort = sort_parse(request.GET.get("sort"))
     except NotFound as exc:
         return _refused(request, exc, 404)
     except InvalidRequest as exc:
         return _refused(request, exc, 400)
-    return _show(request, view, filters, saved=saved)
+    return _show(request, view, filters, sort, saved=saved)
 
 
 @login_required
@@ -179,9 +211,12 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     tickets = list(ticket_search(agent=agent, query=query)) if query.strip() else []
     slas = sla_views(tickets=tickets)
+    details = row_details(tickets)
     context = {
         "query": query,
+        "search_query": query,  # what the top bar's search box shows
         "rows": [(t, slas.get(t.pk)) for t in tickets],
+        "details": details,
         "customers": customer_search(agent=agent, query=query),
     }
     return render(request, "workspace/search.html", context)
