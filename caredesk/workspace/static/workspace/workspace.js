@@ -184,3 +184,81 @@ document.addEventListener("submit", function (event) {
   var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
   if (question && !window.confirm(question)) event.preventDefault();
 });
+
+// The side panel saves a property as soon as it changes, while the agent may already be typing
+// in the next field. Its forms post with htmx and swap nothing themselves (the timeline,
+// messages, customer and SLA parts come "out of band"); here each field is brought up to date
+// from the answer on its own, and only when that cannot cost the agent anything they typed:
+// a field keeps its value (and caret) when it changed since the request left, or when it
+// holds an edit not saved yet that the request did not carry. Nothing is redrawn.
+(function () {
+  "use strict";
+  var panel = document.getElementById("panel");
+  if (!panel || !window.htmx) return;
+  var known = {}; // by field id: the value the server last said the field has
+
+  function fieldsOf(root) {
+    return Array.prototype.filter.call(
+      root.querySelectorAll("input[id], select[id], textarea[id]"),
+      function (el) { return el.type !== "hidden" && el.type !== "file"; }
+    );
+  }
+
+  function values() {
+    var now = {};
+    fieldsOf(panel).forEach(function (el) { now[el.id] = el.value; });
+    return now;
+  }
+
+  fieldsOf(panel).forEach(function (el) { known[el.id] = el.value; });
+
+  function inPanel(event) {
+    return event.detail && event.detail.elt && panel.contains(event.detail.elt);
+  }
+
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    if (!inPanel(event)) return;
+    var form = event.detail.elt.closest("form");
+    event.detail.xhr.panelSent = {
+      values: values(),
+      carried: form ? fieldsOf(form).map(function (el) { return el.id; }) : []
+    };
+  });
+
+  function update(live, fresh, carried, sent) {
+    var id = live.id;
+    var before = sent.hasOwnProperty(id) ? sent[id] : live.value;
+    var untouched = live.value === before; // not edited while the request was on its way
+    var saved = before === known[id] || carried.indexOf(id) !== -1; // nothing pending in it
+    known[id] = fresh.value;
+    if (!untouched || !saved) return;
+    if (live.tagName === "SELECT" && live.innerHTML !== fresh.innerHTML) {
+      live.innerHTML = fresh.innerHTML;
+    }
+    if (live.value !== fresh.value) live.value = fresh.value;
+  }
+
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var sent = event.detail.xhr && event.detail.xhr.panelSent;
+    if (!sent) return;
+    var answer = new DOMParser().parseFromString(event.detail.xhr.responseText || "", "text/html");
+    var fresh = answer.getElementById("panel");
+    if (!fresh || !event.detail.successful) {
+      var messages = document.getElementById("messages");
+      if (messages) {
+        var said = answer.querySelector(".error, main p");
+        messages.innerHTML = "";
+        var item = document.createElement("li");
+        item.className = "error";
+        item.textContent = "Not saved: " + (said ? said.textContent.trim() : "caredesk answered " + event.detail.xhr.status);
+        messages.appendChild(item);
+        messages.hidden = false;
+      }
+      return;
+    }
+    fieldsOf(panel).forEach(function (live) {
+      var twin = fresh.querySelector("#" + CSS.escape(live.id));
+      if (twin) update(live, twin, sent.carried, sent.values);
+    });
+  });
+})();
