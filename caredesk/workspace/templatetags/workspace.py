@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django import template
+from django.utils import dateformat, timezone
+from django.utils.html import format_html
+
+from caredesk.accounts.models import Agent
+from caredesk.workspace.timezones import agent_zone
 
 register = template.Library()
 
@@ -40,3 +46,33 @@ def target_label(kind: str | None) -> str:
 def thousands(number: int) -> str:
     """12345 as "12,345"."""
     return f"{number:,}"
+
+
+def _zone(context: template.Context) -> tzinfo:
+    """The reader's zone: the page's `zone`, else the signed-in agent's, else the active one."""
+    zone = context.get("zone")
+    if isinstance(zone, tzinfo):
+        return zone
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if isinstance(user, Agent):
+        return agent_zone(user)
+    return timezone.get_current_timezone()
+
+
+@register.simple_tag(takes_context=True)
+def when(context: template.Context, moment: datetime | None, style: str = "D j M H:i") -> str:
+    """A moment in the reader's time zone: `style` (Django's date format) as the text, and in
+    full, with the zone named, as the title, so a time is never ambiguous."""
+    if moment is None:
+        return ""
+    zone = _zone(context)
+    local = moment.astimezone(zone)
+    name = getattr(zone, "key", str(zone))
+    full = f"{dateformat.format(local, 'l j F Y, H:i')} {local.tzname()} ({name})"
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        local.isoformat(),
+        full,
+        dateformat.format(local, style),
+    )

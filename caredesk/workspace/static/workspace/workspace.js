@@ -41,6 +41,41 @@
     if (form) form.requestSubmit();
   }
 
+  // Solving a ticket nobody replied to asks first, however it is asked for (the "s" key, the
+  // status list, its button): one key must not close a customer's question unanswered. The
+  // listeners capture, so they run before htmx (listening on the form) sends anything.
+  var statusShown = {};
+  document.querySelectorAll("form.status select[name=status]").forEach(function (el) {
+    statusShown[el.id] = el.value;
+    el.addEventListener("focus", function () { statusShown[el.id] = el.value; });
+  });
+
+  function solvingRefused(select) {
+    var question = select.form.getAttribute("data-confirm-solve");
+    var solving = select.value === "solved" && statusShown[select.id] !== "solved";
+    if (!question || !solving || window.confirm(question)) {
+      statusShown[select.id] = select.value;
+      return false;
+    }
+    select.value = statusShown[select.id];
+    return true;
+  }
+
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("form.status select[name=status]") && solvingRefused(el)) {
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches && form.matches("form.status") && solvingRefused(form.elements.status)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
     var key = event.key;
@@ -59,7 +94,10 @@
       case "a": submit(document.querySelector("form.assign-me")); break;
       case "s": {
         var status = document.getElementById("status");
-        if (status) { status.value = "solved"; submit(status.form); }
+        if (status && status.value !== "solved") {
+          status.value = "solved"; // asked about first when nobody replied (see above)
+          submit(status.form);
+        }
         break;
       }
       case "g": pendingG = true; return;
