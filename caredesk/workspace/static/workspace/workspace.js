@@ -34,6 +34,7 @@
     var text = document.getElementById("text");
     if (!radio || !text) return;
     radio.checked = true;
+    radio.dispatchEvent(new Event("change", { bubbles: true }));
     text.focus();
   }
 
@@ -146,6 +147,29 @@
 
   var saved = JSON.stringify(fields());
 
+  // A note is not a reply: it looks different, says the customer does not see it, and has no
+  // CC and no status to set after it (disabled, so they are not sent).
+  function showKind() {
+    var kind = fields().kind;
+    var note = kind === "note";
+    form.setAttribute("data-kind", kind);
+    form.classList.toggle("note", note);
+    document.getElementById("note-banner").hidden = !note;
+    document.getElementById("recipients").hidden = note;
+    ["cc-field", "status-after-field"].forEach(function (id) {
+      var part = document.getElementById(id);
+      part.hidden = note;
+      part.querySelectorAll("input, select").forEach(function (el) { el.disabled = note; });
+    });
+    var send = document.getElementById("composer-send");
+    send.textContent = send.getAttribute(note ? "data-note" : "data-reply");
+  }
+
+  form.querySelectorAll("input[name=kind]").forEach(function (radio) {
+    radio.addEventListener("change", showKind);
+  });
+  showKind();
+
   function show(text, isError) {
     status.textContent = text;
     status.classList.toggle("error", !!isError);
@@ -196,6 +220,7 @@
       if (!response.ok) { show("Draft not discarded; try again", true); return; }
       // Not form.reset(): the defaults are the draft the page was rendered with.
       form.querySelector("input[name=kind][value=reply]").checked = true;
+      showKind();
       form.elements.text.value = "";
       form.elements.cc.value = "";
       form.elements.status_after.value = "";
