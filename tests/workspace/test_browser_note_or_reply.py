@@ -67,7 +67,10 @@ def test_a_draft_note_comes_back_as_a_note(client: Client, mailbox: Mailbox) -> 
     page = client.get(f"/tickets/{ticket.pk}").content.decode()
     assert 'class="composer note"' in page
     assert ">Add note</button>" in page
-    assert '<input id="cc" name="cc" placeholder="other addresses, comma-separated" value="" disabled>' in page
+    assert (
+        '<input id="cc" name="cc" placeholder="other addresses, comma-separated" value="" disabled>'
+        in page
+    )
 
 
 @pytest.mark.django_db

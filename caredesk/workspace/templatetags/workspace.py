@@ -8,6 +8,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
 from caredesk.accounts.models import Agent
+from caredesk.core import downloads
 from caredesk.workspace.timezones import agent_zone
 
 register = template.Library()
@@ -76,3 +77,9 @@ def when(context: template.Context, moment: datetime | None, style: str = "D j M
         full,
         dateformat.format(local, style),
     )
+
+
+@register.filter
+def is_picture(content_type: str) -> bool:
+    """An attachment the page shows as a picture (the download view checks its bytes)."""
+    return downloads.is_picture(content_type)

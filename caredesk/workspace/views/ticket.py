@@ -8,13 +8,14 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from caredesk.access import attachments_visible, messages_visible, tickets_visible
 from caredesk.accounts.models import Agent, Team
+from caredesk.core.downloads import file_download
 from caredesk.core.errors import NotFound
 from caredesk.history.kinds import EventKind
 from caredesk.inbound._html import sanitize_html
@@ -188,28 +189,19 @@ def message_html(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-# Shown in the browser rather than downloaded: plain pictures only (never SVG, which can hold
-# script). Everything else is a download.
-SHOWN_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
-
-
 @login_required
 def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     """An attachment, if the agent may see its message, with headers that keep a hostile file
-    from running in caredesk's origin. One they may not see is answered exactly as a missing
-    one (never naming its ticket)."""
+    from running in caredesk's origin: pictures (PNG, JPEG, GIF, WebP, proved by their bytes)
+    show in the browser, the rest download (`?download` downloads a picture too). One they may
+    not see is answered exactly as a missing one (never naming its ticket)."""
     found = Attachment.objects.filter(attachments_visible(principal_of_request(request)), pk=pk)
     attachment = found.first()
     if attachment is None:
         return refused(request, NotFound(f"there is no attachment {pk}"))
-    shown = attachment.content_type.lower() in SHOWN_INLINE and request.GET.get("download") is None
-    response = FileResponse(
+    return file_download(
         attachment.file.open("rb"),
-        as_attachment=not shown,
         filename=attachment.filename,
-        content_type=attachment.content_type if shown else "application/octet-stream",
+        content_type=attachment.content_type,
+        download=request.GET.get("download") is not None,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response

@@ -325,3 +325,10 @@ document.addEventListener("submit", function (event) {
     });
   });
 })();
+
+// An attachment that claims to be a picture but is not one is served as a download, so its
+// preview cannot load: hide the broken picture; its name and "Download" stay.
+document.addEventListener("error", function (event) {
+  var el = event.target;
+  if (el.tagName === "IMG" && el.closest && el.closest(".attachment.picture")) el.hidden = true;
+}, true);
