@@ -20,19 +20,20 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
 
 
 @register.filter
-def duration_words(seconds: int | None) -> str:
-    """Business time as agents say it: "3 h 20 min", "45 min", "2 d 1 h" (of 24 h)."""
+def business_time(seconds: int | None) -> str:
+    """Business time said as such, never as clock time: "8 business hours", "3 h 20 min of
+    business time", "45 business minutes". (A 24-business-hour target is three working days
+    of 8 hours, not "1 d": the due time beside it says when that is.)"""
     if seconds is None:
         return ""
     seconds = abs(int(seconds))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
+    hours, rest = divmod(seconds, 3600)
     minutes = rest // 60
-    if days:
-        return f"{days} d {hours} h"
+    if hours and minutes:
+        return f"{hours} h {minutes} min of business time"
     if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min"
+        return f"{hours} business hour{'' if hours == 1 else 's'}"
+    return f"{minutes} business minute{'' if minutes == 1 else 's'}"
 
 
 TARGETS = {"first_reply": "first reply", "next_reply": "next reply", "resolution": "resolution"}
