@@ -14,6 +14,7 @@ from caredesk.sla.models import SlaTimer, TimerState
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.replies import ticket_reply
 from tests.api.support import new_ticket
+from tests.sla.conftest import only_calendar, only_policy
 from tests.workspace.browser import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,6 +32,8 @@ def ann(db: None) -> None:
 def test_the_s_key_asks_before_solving_an_unanswered_ticket(
     page: Page, live_server: LiveServer, mailbox: Mailbox, ann: None
 ) -> None:
+    only_calendar(always_open=True)
+    only_policy(first_reply_minutes=60, resolution_minutes=240)
     ticket = new_ticket(mailbox, subject="Site down", body="Everything is down! Urgent!")
     sign_in(page, live_server.url)
     page.goto(f"{live_server.url}/tickets/{ticket.pk}")
@@ -100,7 +103,6 @@ def test_merging_asks_first_and_a_missing_ticket_is_said_on_the_page(
     ticket = new_ticket(mailbox, sender="jane@example.net", subject="Order 1234 again")
     sign_in(page, live_server.url)
     page.goto(f"{live_server.url}/tickets/{ticket.pk}")
-    page.get_by_label("Message").fill("Half an answer")
 
     page.get_by_label("Merge into ticket").press_sequentially("#99999", delay=50)
     page.get_by_label("Why").last.press_sequentially("same order", delay=50)
@@ -109,6 +111,7 @@ def test_merging_asks_first_and_a_missing_ticket_is_said_on_the_page(
     expect(page.get_by_label("Merge into ticket")).to_have_value("#99999")
     assert Ticket.objects.get(pk=ticket.pk).merged_into_id is None
 
+    page.get_by_label("Message").fill("Half an answer")  # then at once, before any autosave:
     page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_response(f"**/tickets/{ticket.pk}/merge") as answer:
         page.get_by_role("button", name="Merge").click()

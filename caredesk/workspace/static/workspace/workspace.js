@@ -179,9 +179,9 @@
     timer = null;
     var now = fields();
     var serialised = JSON.stringify(now);
-    if (sending || serialised === saved) return;
+    if (sending || serialised === saved) return Promise.resolve();
     var body = new URLSearchParams(now);
-    fetch(form.getAttribute("data-draft-url"), {
+    return fetch(form.getAttribute("data-draft-url"), {
       method: "POST",
       body: body,
       credentials: "same-origin",
@@ -204,6 +204,13 @@
     if (timer) clearTimeout(timer);
     timer = setTimeout(save, 1000);
   }
+
+  // Another form on the page that leaves it (merging) saves the draft first, so the page it
+  // comes back to (a refused merge) shows what was being written.
+  window.caredeskSaveDraft = function () {
+    if (timer) { clearTimeout(timer); timer = null; }
+    return save();
+  };
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
@@ -242,10 +249,16 @@
   });
 })();
 
-// Buttons with consequences ask first: <form data-confirm="Really?">.
+// Buttons with consequences ask first: <form data-confirm="Really?">. A form marked
+// data-save-draft-first then waits for the composer's draft to be saved before it leaves.
 document.addEventListener("submit", function (event) {
-  var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
-  if (question && !window.confirm(question)) event.preventDefault();
+  var target = event.target;
+  var question = target.getAttribute && target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) { event.preventDefault(); return; }
+  if (target.hasAttribute && target.hasAttribute("data-save-draft-first") && window.caredeskSaveDraft) {
+    event.preventDefault();
+    window.caredeskSaveDraft().then(function () { target.submit(); }, function () { target.submit(); });
+  }
 });
 
 // The side panel saves a property as soon as it changes, while the agent may already be typing
