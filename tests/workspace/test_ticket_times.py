@@ -89,6 +89,7 @@ def test_an_overdue_target_says_by_how_much_business_time(
 def test_business_time_is_never_said_as_days() -> None:
     assert business_time(24 * 3600) == "24 business hours"
     assert business_time(8 * 3600) == "8 business hours"
+    assert business_time(8 * 3600 - 1) == "8 business hours"  # a second after it started
     assert business_time(3600) == "1 business hour"
     assert business_time(3 * 3600 + 20 * 60) == "3 h 20 min of business time"
     assert business_time(45 * 60) == "45 business minutes"

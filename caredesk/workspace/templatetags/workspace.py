@@ -8,7 +8,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
 from caredesk.accounts.models import Agent
-from caredesk.core import downloads
+from caredesk.core import clock, downloads
 from caredesk.workspace.timezones import agent_zone
 
 register = template.Library()
@@ -26,9 +26,8 @@ def business_time(seconds: int | None) -> str:
     of 8 hours, not "1 d": the due time beside it says when that is.)"""
     if seconds is None:
         return ""
-    seconds = abs(int(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes = rest // 60
+    minutes_in_all = (abs(int(seconds)) + 30) // 60  # to the nearest minute
+    hours, minutes = divmod(minutes_in_all, 60)
     if hours and minutes:
         return f"{hours} h {minutes} min of business time"
     if hours:
@@ -84,3 +83,12 @@ def when(context: template.Context, moment: datetime | None, style: str = "D j M
 def is_picture(content_type: str) -> bool:
     """An attachment the page shows as a picture (the download view checks its bytes)."""
     return downloads.is_picture(content_type)
+
+
+@register.simple_tag(takes_context=True)
+def zone_label(context: template.Context) -> str:
+    """The reader's zone as they would name it: "Europe/Berlin (CET)", or just "UTC"."""
+    zone = _zone(context)
+    name = getattr(zone, "key", str(zone))
+    abbreviation = clock.now().astimezone(zone).tzname() or ""
+    return name if abbreviation in ("", name) else f"{name} ({abbreviation})"
