@@ -140,3 +140,30 @@ def test_a_refused_change_shows_what_the_ticket_has(
     expect(page.get_by_role("status")).to_contain_text("a solved ticket cannot become new")
     expect(page.get_by_label("Status")).to_have_value("solved")
     assert Ticket.objects.get(pk=ticket.pk).status == "solved"
+
+
+def test_typing_while_another_form_saves_keeps_every_letter(
+    page: Page, live_server: LiveServer, mailbox: Mailbox
+) -> None:
+    """The status is saved (its answer slowed down) while the agent types the category and
+    the priority's reason: the answer brings the status and timeline, and leaves both as
+    typed."""
+    ticket = _open(page, live_server, mailbox)
+
+    def slowly(route: Route) -> None:
+        page.wait_for_timeout(800)
+        route.continue_()
+
+    page.route("**/status", slowly)
+    page.get_by_label("Status").select_option("pending")
+    page.get_by_label("Category").click()
+    page.keyboard.type("billing", delay=50)
+    page.get_by_label("Why").first.click()
+    page.keyboard.type("VIP customer", delay=50)
+    expect(page.get_by_role("status")).to_contain_text("Status: pending")
+    expect(page.get_by_label("Category")).to_have_value("billing")
+    expect(page.get_by_label("Why").first).to_have_value("VIP customer")
+    page.keyboard.type(" waiting", delay=50)
+    expect(page.get_by_label("Why").first).to_have_value("VIP customer waiting")
+    assert Ticket.objects.get(pk=ticket.pk).category == "billing"  # saved as the focus left it
+    page.unroute_all(behavior="wait")
