@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 
 from caredesk.accounts.models import Agent, ApiToken, Role, Team
@@ -82,12 +83,20 @@ def agent_profile_update(
     if not name:
         raise InvalidRequest("your name cannot be empty")
     if time_zone not in available_timezones():
-        raise InvalidRequest(f"{time_zone!r} is not a time zone such as Europe/Berlin")
+        raise InvalidRequest(
+            f"{time_zone!r} is not a time zone; choose one from the list, such as Europe/Berlin"
+        )
+    language = language.strip() or "en"
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidRequest(
+            f"{language!r} is not a language caredesk knows; choose one from the list, such as "
+            "en (English) or de (German)"
+        )
     if availability not in ("online", "away"):
         raise InvalidRequest("availability is online or away")
     agent.name = name[:200]
     agent.signature = signature.replace("\x00", "").strip()
-    agent.language = (language.strip() or "en")[:10]
+    agent.language = language
     agent.time_zone = time_zone
     agent.availability = availability
     agent.save(update_fields=["name", "signature", "language", "time_zone", "availability"])

@@ -14,7 +14,10 @@ from caredesk.tickets.models import Priority
 
 class TimerOut(Schema):
     kind: str = Field(description="first_reply, next_reply or resolution")
-    state: str = Field(description="running, paused, fulfilled or cancelled")
+    state: str = Field(
+        description="running, paused, fulfilled, cancelled, or unanswered (a first reply "
+        "stopped by solving or closing the ticket before anyone replied: not met)"
+    )
     policy: str | None
     target_seconds: int = Field(description="the target, in business seconds")
     used_seconds: int = Field(description="business seconds used so far")
@@ -27,7 +30,10 @@ class TimerOut(Schema):
 
 
 class SlaOut(Schema):
-    state: str = Field(description="'', ok, paused, warning, breached or met")
+    state: str = Field(
+        description="'', ok, paused, warning, breached (a target missed, or the first reply "
+        "never given) or met"
+    )
     policy: str | None = Field(description="the SLA policy that applies")
     next_target: str | None = Field(description="the kind of the target due first")
     due_at: datetime | None = Field(description="when that target is due")

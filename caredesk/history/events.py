@@ -331,13 +331,18 @@ def sla_timer_cancelled_event(
     why: str,
     used_seconds: int,
     target_seconds: int,
+    unanswered: bool = False,
 ) -> Event:
+    """`unanswered`: a reply target stopped because the ticket was solved or closed without
+    any reply; it counts as not met."""
     data = {
         **_timer(timer_id, timer_kind),
         "why": scrub(why),
         "used_seconds": used_seconds,
         "target_seconds": target_seconds,
     }
+    if unanswered:
+        data["unanswered"] = True
     return Event(ticket, EventKind.SLA_TIMER_CANCELLED, data)
 
 

@@ -143,6 +143,12 @@ def _fulfilled(r: _Reading) -> str:
     return f"The {r.timer()} target was reached{late}"
 
 
+def _cancelled(r: _Reading) -> str:
+    if r.get("unanswered", False):
+        return f"The {r.timer()} target was not met{r.reason()}"
+    return f"The {r.timer()} timer was cancelled{r.reason()}"
+
+
 def _breached(r: _Reading) -> str:
     actions = r.data.get("actions")
     done = []
@@ -204,7 +210,7 @@ _TEXTS: dict[EventKind, Callable[[_Reading], str]] = {
         f"{_due(r)}"
     ),
     EventKind.SLA_TIMER_FULFILLED: _fulfilled,
-    EventKind.SLA_TIMER_CANCELLED: lambda r: f"The {r.timer()} timer was cancelled{r.reason()}",
+    EventKind.SLA_TIMER_CANCELLED: _cancelled,
     EventKind.SLA_TIMER_WARNED: lambda r: f"The {r.timer()} target is due soon{_due(r)}",
     EventKind.SLA_TIMER_BREACHED: _breached,
 }

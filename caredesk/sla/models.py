@@ -103,6 +103,9 @@ class TimerState(models.TextChoices):
     PAUSED = "paused", "Paused"
     FULFILLED = "fulfilled", "Fulfilled"
     CANCELLED = "cancelled", "Cancelled"
+    # A first-reply target stopped by solving or closing the ticket before anyone replied:
+    # stopped, and not met (never counted as met, however little time it used).
+    UNANSWERED = "unanswered", "Closed without a reply"
 
 
 ACTIVE_STATES = (TimerState.RUNNING, TimerState.PAUSED)

@@ -14,8 +14,11 @@ The rules, where the issue left them open, follow what support teams know from Z
 - a new ticket from a customer starts first-reply and resolution timers; a customer message
   after an agent's reply starts a next-reply timer; an agent's reply fulfils the reply timer;
 - pending and on-hold pause every timer, open resumes them; solving fulfils resolution and
-  cancels a reply timer nobody answered (solved without a reply owes none); reopening resumes
-  resolution where it stopped.
+  cancels a next-reply timer (the customer's last word is often a thank-you); reopening resumes
+  resolution where it stopped;
+- solving or closing a ticket nobody replied to stops its first-reply target as *unanswered*:
+  not met, whatever time it used (solving is not answering). Reopening resumes it where it
+  stopped, so a solve undone at once costs nothing; a reply then fulfils it as usual.
 """
 
 from __future__ import annotations
@@ -207,6 +210,17 @@ def _update(
         )
         ticket.sla_policy_id = policy_id
     active = {t.kind: t for t in timers if t.state in ACTIVE_STATES}
+    status = ticket.status
+    # Reopened after a solve nobody had replied to: the first reply is still owed, from where
+    # it stopped.
+    if status not in (Status.SOLVED, Status.CLOSED) and not any(k in active for k in REPLY_KINDS):
+        last_reply = [t for t in timers if t.kind in REPLY_KINDS]
+        if last_reply and last_reply[-1].state == TimerState.UNANSWERED:
+            unanswered = last_reply[-1]
+            timer_run(unanswered, book.calendars[unanswered.calendar_id], now)
+            changes.touch(unanswered)
+            changes.event(_resumed(ticket, unanswered))
+            active[unanswered.kind] = unanswered
     for timer in list(active.values()):
         if not _follow_policy(timer, policy, facts, book, now, changes, ticket):
             del active[timer.kind]
@@ -266,10 +280,15 @@ def _update(
                     )
                 )
         elif status in (Status.SOLVED, Status.CLOSED):
-            state = (
-                TimerState.FULFILLED if timer.kind == TimerKind.RESOLUTION else TimerState.CANCELLED
-            )
-            _stop(ticket, timer, book, now, changes, state, why=f"ticket {status}")
+            if timer.kind == TimerKind.RESOLUTION:
+                _stop(ticket, timer, book, now, changes, TimerState.FULFILLED)
+            elif timer.kind == TimerKind.FIRST_REPLY:
+                why = f"{status} without a reply"
+                _stop(ticket, timer, book, now, changes, TimerState.UNANSWERED, why=why)
+            else:
+                _stop(
+                    ticket, timer, book, now, changes, TimerState.CANCELLED, why=f"ticket {status}"
+                )
         elif timer.state == TimerState.PAUSED:
             timer_run(timer, calendar, now)
             changes.touch(timer)
@@ -392,6 +411,7 @@ def _stop(
                 why=why,
                 used_seconds=used,
                 target_seconds=target,
+                unanswered=state == TimerState.UNANSWERED,
             )
         )
 
@@ -424,8 +444,11 @@ def ticket_sla_summarise(ticket: SlaTicket, timers: Sequence[SlaTimer]) -> None:
     elif active:
         ticket.sla_state = SlaState.PAUSED
     elif timers:
+        # Met only when every target that stopped was reached in time: one stopped unanswered
+        # (solved without a reply) is not met.
         stopped = [t for t in timers if t.state == TimerState.FULFILLED]
         late = any(timer_late(t) for t in stopped)
-        ticket.sla_state = SlaState.BREACHED if late else SlaState.MET
+        unanswered = any(t.state == TimerState.UNANSWERED for t in timers)
+        ticket.sla_state = SlaState.BREACHED if late or unanswered else SlaState.MET
     else:
         ticket.sla_state = SlaState.NONE

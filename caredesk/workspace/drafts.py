@@ -108,6 +108,12 @@ def draft_send(
                     f"not sent: {news} after you opened this ticket. Read it, then send "
                     "again (what you wrote is kept as a draft)"
                 )
+            if kind == Draft.Kind.NOTE and clean_text(cc):
+                # A note is never emailed: CC on one would mean the agent took it for a reply.
+                raise InvalidRequest(
+                    "a note stays inside caredesk and is copied to nobody: remove the CC "
+                    "addresses, or write a reply instead (what you wrote is kept as a draft)"
+                )
             if kind == Draft.Kind.NOTE:
                 ticket_add_note(ticket=ticket, author=agent, text=text, attachments=attachments)
                 done = "Note added."

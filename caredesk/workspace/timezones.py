@@ -36,3 +36,23 @@ class AgentTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+def zone_choices(current: str = "") -> list[str]:
+    """The time zones an agent chooses from: UTC, then every Area/City zone of the zoneinfo
+    database in order (legacy aliases such as US/Eastern or EST5EDT left out, though still
+    accepted), with `current` kept when it is one of those others."""
+    names = sorted(
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/")) and name[0].isupper()
+    )
+    choices = ["UTC", *names]
+    if current and current not in choices:
+        choices.insert(0, current)
+    return choices
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The languages an agent chooses from, as (code, name): Django's list, by name."""
+    return sorted(((code, str(name)) for code, name in settings.LANGUAGES), key=lambda c: c[1])

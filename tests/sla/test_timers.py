@@ -108,17 +108,6 @@ def test_waiting_on_the_customer_pauses_and_their_reply_resumes(
     assert resolution.due_at == frozen.now + (240 - 35) * MINUTE
 
 
-def test_solving_without_a_reply_cancels_the_reply_target(
-    round_the_clock: SlaPolicy, mailbox: Mailbox, agent: Agent, frozen: Clock
-) -> None:
-    ticket = new_ticket(mailbox)
-    ticket_set_status(ticket=ticket, status="solved", actor=agent)
-    found = timers(ticket)
-    assert found["first_reply"].state == TimerState.CANCELLED
-    assert found["resolution"].state == TimerState.FULFILLED
-    assert ticket.events.get(kind="sla_timer_cancelled").data["why"] == "ticket solved"
-
-
 def test_warning_then_breach_each_fire_once(
     round_the_clock: SlaPolicy, mailbox: Mailbox, agent: Agent, frozen: Clock
 ) -> None:

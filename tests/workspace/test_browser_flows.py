@@ -68,7 +68,7 @@ def test_triage_reply_note_and_solve_an_email_from_smtp(
 
     page.get_by_label("Internal note").check()
     page.get_by_label("Message").fill("Refund issued in the billing tool.")
-    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name="Add note").click()
     expect(page.locator(".entry.note")).to_contain_text("Refund issued in the billing tool.")
 
     page.get_by_label("Status").select_option("solved")

@@ -53,10 +53,11 @@ def test_merge_a_ticket_into_another(page: Page, live_server: LiveServer, mailbo
     expect(page.locator(".others")).to_contain_text(f"#{first.pk} Login broken")
     page.get_by_label("Merge into ticket").fill(f"#{first.pk}")
     page.get_by_label("Why", exact=True).last.fill("same problem")
+    page.once("dialog", lambda dialog: dialog.accept())  # merging asks first
     page.get_by_role("button", name="Merge").click()
 
     expect(page).to_have_url(f"{live_server.url}/tickets/{first.pk}")
-    expect(page.get_by_role("status")).to_contain_text(f"Merged into #{first.pk}")
+    expect(page.get_by_role("status")).to_contain_text(f"Merged #{second.pk} into #{first.pk}")
     expect(page.locator(".entry.customer")).to_have_count(2)
     second.refresh_from_db()
     assert (second.status, second.merged_into_id) == ("closed", first.pk)
@@ -89,8 +90,9 @@ def test_keyboard_shortcuts_and_search(
     expect(page.get_by_label("Internal note")).to_be_checked()
     expect(page.get_by_label("Message")).to_be_focused()
     page.keyboard.type("Sent the invoice copy.")
-    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name="Add note").click()
     expect(page.get_by_role("status")).to_contain_text("Note added.")
+    page.once("dialog", lambda dialog: dialog.accept())  # nobody replied: it asks first
     page.keyboard.press("s")
     expect(page.get_by_role("status")).to_contain_text("Status: solved")
     ticket.refresh_from_db()

@@ -17,7 +17,7 @@ from caredesk.access import Action
 from caredesk.accounts.models import Team
 from caredesk.accounts.selectors import agent_get
 from caredesk.core.errors import Forbidden, InvalidRequest, NotFound
-from caredesk.tickets.selectors import ticket_get
+from caredesk.tickets.selectors import ticket_get, ticket_get_detailed
 from caredesk.tickets.services import (
     ticket_assign,
     ticket_merge,
@@ -26,6 +26,7 @@ from caredesk.tickets.services import (
     ticket_set_status,
 )
 from caredesk.workspace.views._common import agent_of, principal_of_request, refused
+from caredesk.workspace.views.ticket import MergeForm, ticket_page
 
 Change = Callable[[HttpRequest, Any], str]
 
@@ -49,8 +50,6 @@ def _action(action: Action) -> Callable[[Change], Callable[[HttpRequest, int], H
                 messages.error(request, str(exc))
             else:
                 messages.success(request, done)
-                if done.startswith("Merged into #"):
-                    return redirect("workspace:ticket", ref=int(done.split("#")[1].split()[0]))
             return redirect("workspace:ticket", ref=ref)
 
         return view
@@ -101,14 +100,44 @@ def set_properties(request: HttpRequest, ticket: Any) -> str:
     return "Saved."
 
 
-@_action(Action.MERGE)
-def merge(request: HttpRequest, ticket: Any) -> str:
-    into = request.POST.get("into", "").strip().lstrip("#")
-    if not into.isdigit():
-        raise InvalidRequest("give the number of the ticket to merge into, such as 123")
-    # A target the agent may not see is refused exactly as a missing one.
+@login_required
+@require_POST
+def merge(request: HttpRequest, ref: int) -> HttpResponseBase:
+    """Merge the ticket into another, then go there. A mistake in the form (no such ticket, one
+    already merged, another mailbox's) is said on this ticket's page, with what was typed kept
+    (400; 404 when there is no such ticket the agent may see): the agent stays where they
+    were."""
     principal = principal_of_request(request)
-    target = ticket_get(reference=int(into), principal=principal, action=Action.MERGE)
-    reason = request.POST.get("reason", "").strip() or "merged by an agent"
-    ticket_merge(source=ticket, target=target, actor=agent_of(request), reason=reason)
-    return f"Merged into #{target.pk} (#{ticket.pk} is closed and points there)."
+    try:
+        source = ticket_get(reference=ref, principal=principal, action=Action.MERGE)
+    except (NotFound, Forbidden) as exc:
+        return refused(request, exc)
+    into = request.POST.get("into", "").strip()
+    reason = request.POST.get("reason", "").strip()
+    number_ok = True  # False: no ticket of that number the agent may see (404)
+    try:
+        number = into.lstrip("#").strip()
+        if not number.isdigit():
+            raise InvalidRequest("give the number of the ticket to merge into, such as 123")
+        try:
+            # A target the agent may not see is refused exactly as a missing one.
+            target = ticket_get(reference=int(number), principal=principal, action=Action.MERGE)
+        except NotFound as exc:
+            number_ok = False
+            raise InvalidRequest(f"{exc}; check the number") from None
+        except Forbidden as exc:
+            raise InvalidRequest(str(exc)) from None
+        ticket_merge(
+            source=source,
+            target=target,
+            actor=agent_of(request),
+            reason=reason or "merged by an agent",
+        )
+    except InvalidRequest as exc:
+        found = ticket_get_detailed(reference=ref, principal=principal)
+        form = MergeForm(into=into, reason=reason, error=f"Not merged: {exc}.")
+        return ticket_page(request, found, merge=form, status=400 if number_ok else 404)
+    messages.success(
+        request, f"Merged #{source.pk} into #{target.pk}; #{source.pk} is closed and points here."
+    )
+    return redirect("workspace:ticket", ref=target.pk)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from caredesk.access import attachments_visible, messages_visible, tickets_visible
 from caredesk.accounts.models import Agent, Team
+from caredesk.core.downloads import file_download
 from caredesk.core.errors import NotFound
+from caredesk.history.kinds import EventKind
 from caredesk.inbound._html import sanitize_html
 from caredesk.sla.selectors import sla_views
 from caredesk.tickets.bodies import body_shown_chars, message_bodies, with_bodies_cut
@@ -23,6 +28,7 @@ from caredesk.tickets.models import (
     MessageKind,
     Priority,
     Status,
+    Ticket,
 )
 from caredesk.tickets.replies import reply_recipients
 from caredesk.tickets.selectors import ticket_get, ticket_get_detailed
@@ -40,6 +46,47 @@ def ticket(request: HttpRequest, ref: int) -> HttpResponse:
         found = ticket_get_detailed(reference=ref, principal=principal)
     except NotFound as exc:
         return refused(request, exc)
+    return ticket_page(request, found)
+
+
+@dataclass(frozen=True)
+class MergeForm:
+    """The panel's merge form as the agent filled it in, and why it was refused."""
+
+    into: str = ""
+    reason: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class MergedNote:
+    """Where a merged ticket went, who merged it and when."""
+
+    into: int
+    by: str
+    at: datetime | None
+    why: str
+
+
+def _merged_note(found: Ticket) -> MergedNote | None:
+    if found.merged_into_id is None:
+        return None
+    merges = [e for e in found.events.all() if e.kind == EventKind.MERGED_INTO]
+    last = max(merges, key=lambda e: (e.created_at, e.pk), default=None)
+    by = last.actor.name if last is not None and last.actor is not None else "caredesk"
+    return MergedNote(
+        into=found.merged_into_id,
+        by=by,
+        at=last.created_at if last is not None else None,
+        why=str(last.data.get("why", "")) if last is not None else "",
+    )
+
+
+def ticket_page(
+    request: HttpRequest, found: Ticket, *, merge: MergeForm | None = None, status: int = 200
+) -> HttpResponse:
+    """A ticket's page; `merge` keeps what the agent typed in a refused merge (`status` 4xx)."""
+    principal = principal_of_request(request)
     sla = sla_views(tickets=[found]).get(found.pk)
     draft = draft_get(agent=agent_of(request), ticket=found)
     shown = [m.pk for m in found.messages.all()]
@@ -48,9 +95,11 @@ def ticket(request: HttpRequest, ref: int) -> HttpResponse:
         message.bodies = message_bodies(message)  # type: ignore[attr-defined]
     zone = agent_zone(agent_of(request))
     entries = timeline(found, zone=zone)
+    merged = _merged_note(found)
     context = {
         "ticket": found,
         "sla": sla,
+        "zone": zone,
         "statuses": Status.choices,
         "priorities": Priority.choices,
         "teams": Team.objects.order_by("name"),
@@ -69,7 +118,11 @@ def ticket(request: HttpRequest, ref: int) -> HttpResponse:
             kind=MessageKind.CUSTOMER,
         ).aggregate(last=Max("created_at"))["last"],
         "splittable": sum(m.kind == MessageKind.CUSTOMER for m in found.messages.all()) > 1
-        and found.merged_into_id is None,
+        and merged is None,
+        # Solving a ticket nobody replied to asks first (its first reply counts as not met).
+        "answered": any(m.kind == MessageKind.REPLY for m in found.messages.all()),
+        "merged": merged,
+        "merge": merge or MergeForm(),
         "draft": draft,
         "draft_saved": draft_saved_label(draft=draft, agent=agent_of(request)) if draft else "",
         "attachments_max_mb": settings.CAREDESK_REPLY_ATTACHMENTS_MAX_MB,
@@ -77,7 +130,7 @@ def ticket(request: HttpRequest, ref: int) -> HttpResponse:
         "inbound_kinds": INBOUND_KINDS,
         "recipients": reply_recipients((p.address, p.role) for p in found.participants.all()),
     }
-    return render(request, "workspace/ticket.html", context)
+    return render(request, "workspace/ticket.html", context, status=status)
 
 
 @login_required
@@ -136,28 +189,19 @@ def message_html(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-# Shown in the browser rather than downloaded: plain pictures only (never SVG, which can hold
-# script). Everything else is a download.
-SHOWN_INLINE = {"image/png", "image/jpeg", "image/gif", "image/webp"}
-
-
 @login_required
 def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     """An attachment, if the agent may see its message, with headers that keep a hostile file
-    from running in caredesk's origin. One they may not see is answered exactly as a missing
-    one (never naming its ticket)."""
+    from running in caredesk's origin: pictures (PNG, JPEG, GIF, WebP, proved by their bytes)
+    show in the browser, the rest download (`?download` downloads a picture too). One they may
+    not see is answered exactly as a missing one (never naming its ticket)."""
     found = Attachment.objects.filter(attachments_visible(principal_of_request(request)), pk=pk)
     attachment = found.first()
     if attachment is None:
         return refused(request, NotFound(f"there is no attachment {pk}"))
-    shown = attachment.content_type.lower() in SHOWN_INLINE and request.GET.get("download") is None
-    response = FileResponse(
+    return file_download(
         attachment.file.open("rb"),
-        as_attachment=not shown,
         filename=attachment.filename,
-        content_type=attachment.content_type if shown else "application/octet-stream",
+        content_type=attachment.content_type,
+        download=request.GET.get("download") is not None,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
