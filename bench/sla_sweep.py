@@ -155,14 +155,24 @@ def copy_rows(model: Any, fields: Sequence[str], rows: Iterable[Sequence[Any]], 
 
     meta = model._meta
     quote = connection.ops.quote_name
+    # Columns added to the model since a loader was written take their default, so a loader
+    # keeps working as the schema grows (a NOT NULL column without one would fail the COPY).
+    given = {meta.get_field(name).name for name in fields}
+    extra = [
+        f
+        for f in meta.concrete_fields
+        if f.name not in given and not f.null and f.has_default() and not f.primary_key
+    ]
+    tail = tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
     columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    columns += "".join(", " + quote(f.column) for f in extra)
     n = 0
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy,
     ):
         for row in rows:
-            copy.write_row(row)
+            copy.write_row(tuple(row) + tail)
             n += 1
             if n % COPY_CHUNK == 0:
                 log(f"  {what}: {n}")

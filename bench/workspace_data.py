@@ -5,6 +5,7 @@ tags) and loaded into PostgreSQL by COPY; a kept database remembers which data s
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import time
@@ -734,6 +735,7 @@ class TicketStory:
                 references if message_id else "",
                 at if kind == "C" else None,
                 "[]",
+                hashlib.sha256(text.encode()).hexdigest() if kind == "C" else "",
             )
         )
         if kind in ("A", "R"):
@@ -951,7 +953,7 @@ TICKET_FIELDS = columns(
 )
 MESSAGE_FIELDS = columns(
     "id created_at ticket mailbox kind author from_address from_name to cc subject text "
-    "new_text html message_id in_reply_to references sent_at defects"
+    "new_text html message_id in_reply_to references sent_at defects content_digest"
 )
 OUTBOUND_FIELDS = columns(
     "id created_at mailbox ticket ticket_message kind to recipient cc subject text message_id "
