@@ -79,6 +79,18 @@ def _clean_memory_transport() -> Iterator[None]:
     MemoryTransport.sent.clear()
 
 
+@pytest.fixture(autouse=True)
+def _web_quiet_before_the_database_is_emptied(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Set up after the test database and torn down before it, after the browser's page: the
+    requests a closing page sends (its leaving heartbeat) are answered before the tables are
+    emptied for the next test."""
+    yield
+    if "page" in request.fixturenames:
+        from tests.inflight import wait_until_quiet
+
+        wait_until_quiet()
+
+
 @pytest.fixture
 def mailbox(db: None) -> Mailbox:
     from caredesk.mailboxes.services import mailbox_create

@@ -22,3 +22,6 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only
+
+# Browser tests wait for the server's last requests before the database is emptied.
+MIDDLEWARE = ["tests.inflight.middleware", *MIDDLEWARE]  # noqa: F405
