@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Substr
 
 from caredesk.access import principal_of, tickets_visible
@@ -190,6 +190,7 @@ class RowDetails:
     last_from_agent: bool
     preview: str  # the start of the customer's latest text, on one line
     waiting_since: datetime | None  # when the customer wrote, while their email is the latest
+    answered: bool = True  # an agent has replied to the customer (solving asks when not)
 
 
 def preview_line(text: str, limit: int = PREVIEW_CHARS) -> str:
@@ -235,6 +236,7 @@ def row_details(tickets: Sequence[Ticket]) -> dict[int, RowDetails]:
             ),
             requester=first(requester, "address"),
             address=first(address, "address"),
+            answered=Exists(Message.objects.filter(ticket=OuterRef("pk"), kind=MessageKind.REPLY)),
         )
     )
     by_pk: dict[int, dict[str, Any]] = {row["pk"]: dict(row) for row in found}
@@ -261,5 +263,6 @@ def row_details(tickets: Sequence[Ticket]) -> dict[int, RowDetails]:
                 if row.get("last_kind") == MessageKind.CUSTOMER
                 else None
             ),
+            answered=bool(row.get("answered", True)),
         )
     return details

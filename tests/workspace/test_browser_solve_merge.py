@@ -143,3 +143,33 @@ def test_merging_asks_first_and_a_missing_ticket_is_said_on_the_page(
         f"Ann Agent merged this ticket into #{older.pk}"
     )
     expect(page.get_by_text("History (")).to_be_visible()
+
+
+def test_solving_from_the_inbox_asks_when_a_selected_ticket_has_no_reply(
+    page: Page, live_server: LiveServer, mailbox: Mailbox, ann: None
+) -> None:
+    from caredesk.accounts.models import Agent
+
+    answered = new_ticket(mailbox, sender="a@example.net", subject="Answered one")
+    ticket_reply(ticket=answered, author=Agent.objects.get(), text="Done.")
+    waiting = new_ticket(mailbox, sender="b@example.net", subject="Waiting one")
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/inbox/open")
+    asked: list[str] = []
+
+    def decline(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.get_by_label(f"Select #{answered.pk}").check()
+    page.on("dialog", decline)
+    page.get_by_role("button", name="Set status").click()  # only an answered one: no question
+    expect(page.get_by_role("link", name="#" + str(answered.pk), exact=False)).to_have_count(0)
+    assert asked == []
+    assert _status(answered) == "solved"
+
+    page.get_by_label(f"Select #{waiting.pk}").check()
+    page.get_by_role("button", name="Set status").click()
+    page.wait_for_timeout(500)
+    assert asked and "1 of the selected tickets has had no reply" in asked[0]
+    assert _status(waiting) == "new"

@@ -42,4 +42,19 @@
     var button = event.target.closest && event.target.closest("button[data-confirm]");
     if (button && !window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
   });
+
+  // Solving tickets nobody has replied to asks first, as it does on a ticket's page.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("#bulk button[value=status]");
+    var status = document.getElementById("bulk-status");
+    if (!button || !status || status.value !== "solved") return;
+    var unanswered = boxes().filter(function (b) {
+      return b.checked && b.closest("tr").hasAttribute("data-unanswered");
+    }).length;
+    if (!unanswered) return;
+    var question = (unanswered === 1 ? "1 of the selected tickets has" : unanswered +
+      " of the selected tickets have") + " had no reply to the customer yet. Solve anyway? " +
+      "A first-reply target counts as not met.";
+    if (!window.confirm(question)) event.preventDefault();
+  });
 })();
