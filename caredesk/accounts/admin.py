@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
 from caredesk.accounts.models import Agent, PasswordResetRequest, Team
+from caredesk.accounts.services import agent_role_set
 
 
 @admin.register(Agent)
@@ -11,6 +14,12 @@ class AgentAdmin(admin.ModelAdmin[Agent]):
     list_display = ["email", "name", "role", "is_active"]
     list_filter = ["role", "teams"]
     exclude = ["password"]
+    # They follow the role (accounts.services.agent_role_set), so they are shown, not edited.
+    readonly_fields = ["is_staff", "is_superuser"]
+
+    def save_model(self, request: HttpRequest, obj: Agent, form: Any, change: bool) -> None:
+        agent_role_set(agent=obj, role=obj.role)
+        super().save_model(request, obj, form, change)
 
 
 admin.site.register(Team)
