@@ -137,13 +137,14 @@ def api_token_revoke(*, token_or_prefix: str) -> ApiToken:
     given = token_or_prefix.strip()
     if not given.startswith(TOKEN_PREFIX):
         raise InvalidRequest(f"API tokens start with {TOKEN_PREFIX}, {given!r} does not")
+    if len(given) < 10:
+        raise InvalidRequest(
+            f"{given!r} is too short: give the whole token, or its prefix as `caredesk token "
+            "list` shows it (10 characters)"
+        )
     tokens = ApiToken.objects.select_related("agent")
     # Longer than a prefix: the whole token, which its digest finds (or nothing does).
-    found = (
-        tokens.filter(digest=_digest(given))
-        if len(given) > 10
-        else tokens.filter(prefix__startswith=given)
-    )
+    found = tokens.filter(digest=_digest(given)) if len(given) > 10 else tokens.filter(prefix=given)
     matches = list(found)
     if not matches:
         raise InvalidRequest(f"there is no API token {given}; `caredesk token list` shows them")

@@ -75,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # An MTA piping mail to us must retry rather than bounce it, whatever stops us.
     failure = EX_TEMPFAIL if args.command == "ingest" else None
     try:
+        precheck = getattr(args, "precheck", None)
+        if precheck is not None:
+            precheck(args)  # e.g. a taken port, before anything is created
         _data_checks(args.command)
     except CliError as exc:
         print(f"caredesk: {exc}", file=sys.stderr)

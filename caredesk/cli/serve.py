@@ -28,6 +28,18 @@ def _supervised() -> None:
         follow_parent()
 
 
+def run_precheck(args: argparse.Namespace) -> None:
+    _listening(("web server", "--http", args.http), ("SMTP intake", "--smtp", args.smtp))
+
+
+def web_precheck(args: argparse.Namespace) -> None:
+    _listening(("web server", "--http", args.http))
+
+
+def smtpd_precheck(args: argparse.Namespace) -> None:
+    _listening(("SMTP intake", "--smtp", args.smtp))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from caredesk.runner import CannotStart, run_all
 
@@ -40,7 +52,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_web(args: argparse.Namespace) -> int:
     from caredesk.runner import serve_web
 
-    _listening(("web server", "--http", args.http))
     _supervised()
     serve_web(*args.http)
     return EX_OK
@@ -50,7 +61,6 @@ def cmd_smtpd(args: argparse.Namespace) -> int:
     from caredesk.inbound.sources.smtp import serve
     from caredesk.runner import interrupt_on_term
 
-    _listening(("SMTP intake", "--smtp", args.smtp))
     _supervised()
     interrupt_on_term()
     serve(*args.smtp)
@@ -100,7 +110,7 @@ def add_commands(sub: Any) -> None:
         help="where the SMTP intake server listens",
     )
     p.add_argument("--workers", type=int, metavar="N", help=workers_help)
-    p.set_defaults(func=cmd_run)
+    p.set_defaults(func=cmd_run, precheck=run_precheck)
 
     p = sub.add_parser("web", help="run the web server (agent UI, API, health, metrics)")
     p.add_argument(
@@ -110,7 +120,7 @@ def add_commands(sub: Any) -> None:
         metavar="HOST:PORT",
         help="where to listen",
     )
-    p.set_defaults(func=cmd_web)
+    p.set_defaults(func=cmd_web, precheck=web_precheck)
 
     p = sub.add_parser("smtpd", help="run the SMTP intake server")
     p.add_argument(
@@ -120,7 +130,7 @@ def add_commands(sub: Any) -> None:
         metavar="HOST:PORT",
         help="where to listen (port 25 to be the MX itself)",
     )
-    p.set_defaults(func=cmd_smtpd)
+    p.set_defaults(func=cmd_smtpd, precheck=smtpd_precheck)
 
     p = sub.add_parser("worker", help="run a background worker (processing, delivery, timers)")
     p.add_argument("--workers", type=int, metavar="N", help=workers_help)
