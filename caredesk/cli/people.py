@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from caredesk.cli._common import (
@@ -119,6 +120,12 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     if not agent.is_active:
         raise CliError(f"{agent.email} is deactivated; their tokens would not work")
     print(api_token_create(agent=agent))
+    # On standard error, so that TOKEN=$(caredesk token create ...) captures the token alone.
+    print(
+        f"API token for {agent.email} created; it is shown this once (`caredesk token list` "
+        "shows its prefix)",
+        file=sys.stderr,
+    )
     return EX_OK
 
 

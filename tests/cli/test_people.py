@@ -101,6 +101,10 @@ def test_agent_password_from_a_variable_or_a_file(
 
 def test_token_list_and_revoke(capsys: pytest.CaptureFixture[str]) -> None:
     ann = agent_create(email="ann@example.com", name="Ann")
+    code, out, err = run(capsys, "token", "create", "--agent", "ann@example.com")
+    assert code == 0 and agent_for_token(out.strip()) == ann  # the token alone on stdout
+    assert "API token for ann@example.com created" in err
+    ApiToken.objects.all().delete()
     token = api_token_create(agent=ann)
     other = api_token_create(agent=ann)
     code, out, _ = run(capsys, "token", "list")
