@@ -249,12 +249,22 @@ def run_all(*, http: tuple[str, int], smtp: tuple[str, int], workers: int | None
         f"  Database:    {database}\n"
         f"  Relay:       {relay}\n"
         + "".join(f"  {note}\n" for note in notes)
-        + "Other caredesk commands find this data when run from the same folder, or anywhere "
-        f"with CAREDESK_HOME={settings.HOME}.\n"
+        + where_data_is()
+        + "\n"
         "Other ports: caredesk run --http HOST:PORT --smtp HOST:PORT. Press Ctrl-C to stop.\n",
         flush=True,
     )
     return _supervise(children)
+
+
+def where_data_is() -> str:
+    """How other commands find this data folder (CAREDESK_HOME, or ./var of the folder)."""
+    if os.environ.get("CAREDESK_HOME"):
+        return f"Other caredesk commands find this data with CAREDESK_HOME={settings.HOME}."
+    return (
+        "Other caredesk commands find this data when run from this folder, or anywhere with "
+        f"CAREDESK_HOME={settings.HOME}."
+    )
 
 
 def _wait_listening(

@@ -61,9 +61,21 @@ def agent_role_set(*, agent: Agent, role: str) -> Agent:
     return agent
 
 
-def _keep_an_admin(agent: Agent, *, change: str) -> None:
+def agent_change_check(*, agent: Agent, role: str, active: bool) -> None:
+    """InvalidRequest when giving `agent` this role and state would leave no active admin
+    (the admin's agent form asks this before saving)."""
+    if agent.pk is None or (role == Role.ADMIN and active):
+        return
+    stored = Agent.objects.filter(pk=agent.pk).values_list("role", "is_active").first()
+    if stored is None or stored != (Role.ADMIN, True):
+        return
+    change = f"make {agent.email} {role}" if role != Role.ADMIN else f"deactivate {agent.email}"
+    _keep_an_admin(agent, change=change, active=True)
+
+
+def _keep_an_admin(agent: Agent, *, change: str, active: bool | None = None) -> None:
     others = Agent.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=agent.pk)
-    if agent.is_active and not others.exists():
+    if (agent.is_active if active is None else active) and not others.exists():
         raise InvalidRequest(
             f"cannot {change}: {agent.email} is the only active admin, and without one nobody "
             "can manage caredesk; make someone else admin first"

@@ -152,3 +152,18 @@ def test_changing_the_role_in_the_admin_keeps_staff_in_line(client: Client) -> N
     assert answer.status_code == 302, answer.content.decode()[:2000]
     ann.refresh_from_db()
     assert (ann.role, ann.is_staff, ann.is_superuser) == (Role.ADMIN, True, True)
+
+
+def test_the_admin_form_refuses_to_demote_the_last_admin(client: Client) -> None:
+    boss = agent_create(email="boss@example.com", name="Boss", role="admin", password="x" * 12)
+    client.force_login(boss)
+    form = {
+        "email": boss.email, "name": boss.name, "role": "agent", "is_active": "on",
+        "language": "en", "time_zone": "UTC", "availability": "online",
+        "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
+    }  # fmt: skip
+    answer = client.post(f"/admin/accounts/agent/{boss.pk}/change/", form)
+    assert answer.status_code == 200  # the form again, with the reason
+    assert "is the only active admin" in answer.content.decode()
+    boss.refresh_from_db()
+    assert boss.role == Role.ADMIN and boss.is_staff
