@@ -320,11 +320,12 @@ def _stop(children: dict[str, subprocess.Popen[bytes]], *, hurry: threading.Even
             break
         if not said_waiting and waited > 1.5:
             said_waiting = True
-            jobs = " to finish its current jobs" if "worker" in running else ""
-            names = " and the ".join(PARTS[name] for name in running)
+            names = [f"the {PARTS[name]}" for name in running]
+            listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+            jobs = " (the worker finishes the jobs it is running)" if "worker" in running else ""
             print(
-                f"caredesk: waiting for the {names}{jobs} (at most "
-                f"{STOP_GRACE_SECONDS:.0f} s; Ctrl-C again stops at once)",
+                f"caredesk: waiting for {listed} to stop{jobs}, at most "
+                f"{STOP_GRACE_SECONDS:.0f} s; Ctrl-C again stops at once",
                 flush=True,
             )
         time.sleep(0.05)
