@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from caredesk.accounts.models import Agent, Team
+from django.db.models import QuerySet
+
+from caredesk.accounts.models import Agent, ApiToken, Team
 from caredesk.core.errors import NotFound
 
 
@@ -24,3 +26,14 @@ def team_get(*, name: str) -> Team:
     if team is None:
         raise NotFound(f"there is no team {name!r}")
     return team
+
+
+def agents_list() -> QuerySet[Agent]:
+    """Every agent, by address, with their teams."""
+    return Agent.objects.order_by("email").prefetch_related("teams")
+
+
+def api_tokens_list(*, agent: Agent | None = None) -> QuerySet[ApiToken]:
+    """API tokens (their prefixes, never the tokens), oldest first; one agent's with `agent`."""
+    tokens = ApiToken.objects.select_related("agent").order_by("created_at", "pk")
+    return tokens.filter(agent=agent) if agent is not None else tokens

@@ -28,10 +28,25 @@ def get_bool(name: str, default: bool = False) -> bool:
     return raw in {"1", "true", "yes", "on"}
 
 
+DEFAULT_HOME = "./var"
+
+
+def home_path() -> Path:
+    """The data folder, created or not: CAREDESK_HOME, or `./var` under the current folder."""
+    return Path(get("HOME", DEFAULT_HOME)).expanduser().resolve()
+
+
 def home() -> Path:
-    path = Path(get("HOME", "./var")).expanduser().resolve()
+    """The data folder, created if need be (only `caredesk run` and `migrate` get this far on
+    a folder without data: other commands check `home_path()` first, see caredesk/cli)."""
+    path = home_path()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def database_url(home_dir: Path) -> str:
+    """CAREDESK_DATABASE_URL, or the SQLite file in the home folder."""
+    return get("DATABASE_URL") or f"sqlite:///{home_dir / 'caredesk.sqlite3'}"
 
 
 def secret_key(home_dir: Path) -> str:

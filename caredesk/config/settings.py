@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "caredesk.config.apps.CaredeskAdminConfig",
     "huey.contrib.djhuey",
+    # Its API docs page then uses the Swagger UI files it ships, served by caredesk (no CDN).
+    "ninja",
     "caredesk.core",
     "caredesk.accounts",
     "caredesk.customers",
@@ -70,7 +72,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = env.get("DATABASE_URL") or f"sqlite:///{HOME / 'caredesk.sqlite3'}"
+DATABASE_URL = env.database_url(HOME)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction starts, so two processes never both read

@@ -12,3 +12,19 @@ def mailbox_create(*, address: str, name: str = "") -> Mailbox:
     if Mailbox.objects.filter(address=address).exists():
         raise InvalidRequest(f"the mailbox {address} already exists")
     return Mailbox.objects.create(address=address, name=name)
+
+
+def mailbox_update(
+    *, mailbox: Mailbox, name: str | None = None, acknowledge: bool | None = None
+) -> list[str]:
+    """Change what is given; what changed, one phrase each (empty when nothing did)."""
+    changes: list[str] = []
+    if name is not None and name.strip() != mailbox.name:
+        mailbox.name = name.strip()[:200]
+        changes.append(f"sender name {mailbox.name!r}" if mailbox.name else "no sender name")
+    if acknowledge is not None and acknowledge != mailbox.acknowledge:
+        mailbox.acknowledge = acknowledge
+        changes.append("acknowledges new tickets" if acknowledge else "sends no acknowledgements")
+    if changes:
+        mailbox.save(update_fields=["name", "acknowledge"])
+    return changes

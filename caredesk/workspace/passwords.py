@@ -95,6 +95,16 @@ def password_reset_base_url(*, request_base: str) -> str | None:
     return request_base.rstrip("/")
 
 
+def password_reset_outbox() -> str | None:
+    """The folder reset emails land in when caredesk has no relay (the embedded default keeps
+    outgoing mail in a Maildir), so the page can say where to look; None with a relay."""
+    from caredesk.outbound.transports import MaildirTransport
+
+    if isinstance(get_transport(), MaildirTransport):
+        return str(settings.CAREDESK_OUTBOX_MAILDIR)
+    return None
+
+
 def password_reset_request(*, address: str, ip: str | None, base_url: str) -> None:
     """Somebody asks for a reset link for `address`. Returns the same way whether or not an
     agent has the address; raises InvalidRequest for a malformed address and Throttled when
@@ -205,6 +215,30 @@ def password_reset_link_agent(*, uidb64: str, token: str) -> Agent | None:
     return agent
 
 
+def password_problems(password: str, *, agent: Agent | None = None) -> list[str]:
+    """Why `password` cannot be used (Django's validators: length, common passwords, too like
+    the agent's address), one sentence each; empty when it can."""
+    try:
+        validate_password(password, user=agent)
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+def agent_password_set(*, agent: Agent, password: str) -> Agent:
+    """An admin sets `agent`'s password (`caredesk agent password`). As with a reset link, the
+    agent's other sessions are signed out and failed sign-ins for the address are forgotten."""
+    problems = password_problems(password, agent=agent)
+    if problems:
+        raise PasswordRejected(problems)
+    with transaction.atomic():
+        agent.set_password(password)
+        agent.save(update_fields=["password"])
+        SignInFailure.objects.filter(address=agent.email).delete()
+    log.info("agent %s was given a new password", agent.pk)
+    return agent
+
+
 def agent_password_reset(*, agent: Agent, token: str, password: str, confirmation: str) -> Agent:
     """Set the password `agent` chose through a reset link.
 
@@ -214,10 +248,9 @@ def agent_password_reset(*, agent: Agent, token: str, password: str, confirmatio
     """
     if password != confirmation:
         raise PasswordRejected(["The two passwords do not match."])
-    try:
-        validate_password(password, user=agent)
-    except ValidationError as exc:
-        raise PasswordRejected(list(exc.messages)) from None
+    problems = password_problems(password, agent=agent)
+    if problems:
+        raise PasswordRejected(problems)
     with transaction.atomic():
         # Locked and checked again, so two submissions of one link cannot both succeed.
         locked = Agent.objects.select_for_update().get(pk=agent.pk)

@@ -17,6 +17,7 @@ from caredesk.workspace.passwords import (
     agent_password_reset,
     password_reset_base_url,
     password_reset_link_agent,
+    password_reset_outbox,
     password_reset_request,
 )
 from caredesk.workspace.signin import Throttled
@@ -42,6 +43,7 @@ def forgot(request: HttpRequest) -> HttpResponse:
             return redirect("workspace:password-sent")
     context = {
         "available": base_url is not None,
+        "outbox": password_reset_outbox(),
         "error": error,
         "email": request.POST.get("email", request.GET.get("email", "")),
     }
@@ -50,7 +52,8 @@ def forgot(request: HttpRequest) -> HttpResponse:
 
 def sent(request: HttpRequest) -> HttpResponse:
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
-    return render(request, "workspace/password_sent.html", {"minutes": minutes})
+    context = {"minutes": minutes, "outbox": password_reset_outbox()}
+    return render(request, "workspace/password_sent.html", context)
 
 
 @never_cache
