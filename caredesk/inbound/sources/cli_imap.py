@@ -30,11 +30,19 @@ def add_commands(sub: Any) -> None:
     q.add_argument(
         "mailbox", metavar="ADDRESS", help="the caredesk mailbox, e.g. support@example.com"
     )
-    q.add_argument("--host")
+    q.add_argument("--host", help="the IMAP server, e.g. imap.gmail.com")
     q.add_argument("--port", type=int, help="default 993 (tls) or 143 (starttls, plain)")
-    q.add_argument("--security", choices=["tls", "starttls", "plain"])
-    q.add_argument("--username")
-    q.add_argument("--auth", choices=["password", "xoauth2"])
+    q.add_argument(
+        "--security",
+        choices=["tls", "starttls", "plain"],
+        help="how the connection is protected (default tls)",
+    )
+    q.add_argument("--username", help="the account to sign in as (often the address)")
+    q.add_argument(
+        "--auth",
+        choices=["password", "xoauth2"],
+        help="password (or app password), or an OAuth2 token (default password)",
+    )
     secret = q.add_mutually_exclusive_group()
     secret.add_argument("--password-prompt", action="store_true", help="ask for the secret")
     secret.add_argument("--password-file", type=Path, help="read the secret from a file")
@@ -46,30 +54,34 @@ def add_commands(sub: Any) -> None:
         choices=["seen", "move", "keep"],
         help="once stored: flag \\Seen (default), move to --move-to, or leave untouched",
     )
-    q.add_argument("--move-to", metavar="FOLDER")
+    q.add_argument("--move-to", metavar="FOLDER", help="with --after move: the folder to move to")
     start = q.add_mutually_exclusive_group()
     start.add_argument("--import-history", action="store_true", help="first sync imports all")
     start.add_argument("--from-now", action="store_true", help="first sync skips what is there")
     enabled = q.add_mutually_exclusive_group()
-    enabled.add_argument("--enable", action="store_true")
-    enabled.add_argument("--disable", action="store_true")
+    enabled.add_argument("--enable", action="store_true", help="workers fetch this account")
+    enabled.add_argument(
+        "--disable", action="store_true", help="workers leave it alone (settings kept)"
+    )
     q.set_defaults(func=cmd_set)
 
     q = isub.add_parser("show", help="settings and health of IMAP accounts (secrets hidden)")
-    q.add_argument("mailbox", nargs="?", metavar="ADDRESS")
+    q.add_argument(
+        "mailbox", nargs="?", metavar="ADDRESS", help="one caredesk mailbox (default: all)"
+    )
     q.set_defaults(func=cmd_show)
 
     q = isub.add_parser("test", help="connect, sign in and open the folder, then report")
-    q.add_argument("mailbox", metavar="ADDRESS")
+    q.add_argument("mailbox", metavar="ADDRESS", help="the caredesk mailbox to try")
     q.set_defaults(func=cmd_test)
 
     q = isub.add_parser(
         "sync",
         help="fetch now, in this process, with a progress bar (e.g. a first history import)",
     )
-    q.add_argument("mailbox", metavar="ADDRESS")
+    q.add_argument("mailbox", metavar="ADDRESS", help="the caredesk mailbox to fetch")
     q.add_argument("--batch", type=int, default=50, help="emails per transaction (default 50)")
-    q.add_argument("--no-progress", action="store_true")
+    q.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
     q.set_defaults(func=cmd_sync)
 
 
