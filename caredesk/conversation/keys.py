@@ -6,25 +6,16 @@ workers from threading the same conversation at once. Matching itself is
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
 
 from caredesk.conversation.types import ThreadHeaders
+from caredesk.core.text import TICKET_TAG
 from caredesk.mailboxes.models import Mailbox
 from caredesk.mailboxes.selectors import split_address
 
-SUBJECT_TAG = re.compile(r"\[#(\d{1,12})\]")
-
-
-def subject_untagged(subject: str) -> str:
-    """`subject` without its `[#123]` tags, whitespace folded.
-
-    For the subject of a ticket an email opens: a tag in it did not thread the email (a
-    stranger naming someone else's ticket, a follow-up of a closed one), and kept, it would
-    name a ticket that is not this one in every reply ("Re: Charged twice [#6] [#19]")."""
-    return " ".join(SUBJECT_TAG.sub(" ", subject or "").split())
+SUBJECT_TAG = TICKET_TAG  # what threading reads from a subject
 
 
 def tags_for_mailbox(mailbox: Mailbox, addresses: Iterable[str]) -> list[str]:

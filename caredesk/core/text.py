@@ -10,6 +10,20 @@ _PREFIX = re.compile(
 )
 
 
+# A ticket's reference as caredesk writes it in subjects: "Re: Charged twice [#19]".
+TICKET_TAG = re.compile(r"\[#(\d{1,12})\]")
+
+
+def subject_untagged(subject: str) -> str:
+    """`subject` without its `[#123]` tags, whitespace folded.
+
+    For the subject of a ticket an email opens or a message is split into: a tag in it names
+    another ticket (a stranger naming someone else's, a follow-up of a closed one, the ticket
+    split from), and kept, it would name that ticket in every reply ("Re: Charged twice [#6]
+    [#19]")."""
+    return " ".join(TICKET_TAG.sub(" ", subject or "").split())
+
+
 def normalise_subject(subject: str) -> str:
     """The subject without reply/forward prefixes in the common languages, whitespace folded."""
     return " ".join(_PREFIX.sub("", subject or "").split())

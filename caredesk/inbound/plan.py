@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import transaction
 
 from caredesk.conversation.index import ConversationIndex, Stored
-from caredesk.conversation.keys import subject_untagged
 from caredesk.core import clock
+from caredesk.core.text import subject_untagged
 from caredesk.customers.models import Customer
 from caredesk.customers.selectors import customers_by_address, organisations_by_domain
 from caredesk.history.events import Event

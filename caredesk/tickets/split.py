@@ -10,14 +10,12 @@ when a reply's References name both. Each ticket records the split (`split_into`
 
 from __future__ import annotations
 
-import re
-
 from django.db import transaction
 
 from caredesk.accounts.models import Agent
 from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest
-from caredesk.core.text import normalise_subject
+from caredesk.core.text import normalise_subject, subject_untagged
 from caredesk.history.events import created_event, split_from_event, split_into_event
 from caredesk.tickets.changes import TicketChange, changes_finish, ensure_not_merged, ticket_lock
 from caredesk.tickets.models import Message, MessageKind, Participant, Ticket
@@ -25,12 +23,10 @@ from caredesk.tickets.opening import ticket_open_build
 from caredesk.tickets.selectors import priority_rules_current
 from caredesk.tickets.services import participants_build
 
-_TAG = re.compile(r"\s*\[#\d{1,12}\]\s*")
-
 
 def split_subject(subject: str) -> str:
     """The message's subject as a ticket's: no reply prefixes, no other ticket's `[#123]`."""
-    return normalise_subject(_TAG.sub(" ", subject or ""))[:500] or "(no subject)"
+    return normalise_subject(subject_untagged(subject))[:500] or "(no subject)"
 
 
 def ticket_split(*, message: Message, actor: Agent | None) -> Ticket:
