@@ -12,7 +12,7 @@ from caredesk.mailboxes.models import ImapAccount, Mailbox
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin[Mailbox]):
-    list_display = ["address", "name", "acknowledge", "calendar"]
+    list_display = ["address", "name", "language", "acknowledge", "calendar"]
 
 
 SETTINGS = [

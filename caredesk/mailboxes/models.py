@@ -14,6 +14,11 @@ class Mailbox(TimestampedModel):
     address = models.CharField(max_length=254, unique=True)
     name = models.CharField(max_length=200, blank=True, help_text="Sender name on outgoing mail")
     acknowledge = models.BooleanField(default=True, help_text="Acknowledge new tickets by email")
+    language = models.CharField(
+        max_length=10,
+        default="en",
+        help_text="Language tag (en, de, fr, ...) written to customers whose language is unknown",
+    )
     calendar = models.ForeignKey(
         "sla.Calendar",
         null=True,
