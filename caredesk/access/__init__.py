@@ -13,6 +13,8 @@ from caredesk.access.content import (
     article_permits,
     template_check,
     template_permits,
+    templates_offered,
+    templates_visible,
 )
 from caredesk.access.policy import (
     Action,
@@ -83,6 +85,8 @@ __all__ = [
     "saved_views_visible",
     "template_check",
     "template_permits",
+    "templates_offered",
+    "templates_visible",
     "ticket_check",
     "ticket_permits",
     "tickets_visible",

@@ -1,16 +1,18 @@
 """Who may see, use, change and review templates (canned responses) and knowledge-base articles.
 
-Neither exists as a model yet; the rules are written now, over the Protocols below, so that the
-apps that bring them (replies, knowledge, the help centre, the portal) call these rather than
-growing rules of their own. When a model arrives, add its `<things>_visible` Q here next to
-the rule, and the authorization matrix gains its routes.
+Templates are `caredesk.replies`' models; articles have no model yet. The rules are written
+over the Protocols below, so that the apps that bring them (replies, knowledge, the help
+centre, the portal) call these rather than growing rules of their own. Each model's
+`<things>_visible` Q sits here next to its rule.
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
-from caredesk.access.policy import ALLOWED, HIDDEN, Action, Decision, as_agent, enforce
+from django.db.models import Q
+
+from caredesk.access.policy import ALLOWED, HIDDEN, NOTHING, Action, Decision, as_agent, enforce
 from caredesk.access.principals import Principal
 
 PERSONAL, TEAM, SHARED = "personal", "team", "shared"
@@ -26,14 +28,40 @@ class TemplateLike(Protocol):
     @property
     def team_id(self) -> int | None: ...  # for team templates
     @property
-    def approved(self) -> bool: ...
+    def approved(self) -> bool: ...  # its state is "approved"
+
+
+APPROVED_STATE = "approved"
+
+
+def templates_visible(principal: Principal, via: str = "") -> Q:
+    """The query form of `template_decide`'s VIEW: an agent's own templates, their teams'
+    templates, and approved shared ones; supervisors and admins see all."""
+    agent = as_agent(principal)
+    if agent is None:
+        return NOTHING
+    if agent.is_manager:
+        return Q()
+    return (
+        Q(**{f"{via}owner": agent.id})
+        | Q(**{f"{via}scope": TEAM, f"{via}team__in": agent.teams_for_query()})
+        | Q(**{f"{via}scope": SHARED, f"{via}state": APPROVED_STATE})
+    )
+
+
+def templates_offered(principal: Principal, via: str = "") -> Q:
+    """What the composer's picker offers: the templates the principal sees that are approved
+    (personal and team templates start approved; shared ones once a supervisor approved them;
+    retired ones never)."""
+    return templates_visible(principal, via) & Q(**{f"{via}state": APPROVED_STATE})
 
 
 def template_decide(principal: Principal, template: TemplateLike, action: Action) -> Decision:
     """Personal templates: their owner's. Team templates: the team's members'. Shared ones:
-    every agent's. Supervisors and admins see all of them, because they review them; only
-    approved templates are offered to everyone else. Their owner or a supervisor or admin
-    changes or deletes one; customers and the public never see templates."""
+    every agent's once approved; before that (a draft, in review) and once retired, only their
+    owner's. Supervisors and admins see all of them, because they review them; only approved
+    templates are offered. Their owner or a supervisor or admin changes or deletes one;
+    customers and the public never see templates."""
     agent = as_agent(principal)
     if agent is None:
         return HIDDEN
@@ -41,7 +69,7 @@ def template_decide(principal: Principal, template: TemplateLike, action: Action
     seen = (
         agent.is_manager
         or owner
-        or template.scope == SHARED
+        or (template.scope == SHARED and template.approved)
         or (template.scope == TEAM and template.team_id in agent.team_ids)
     )
     if not seen:
@@ -51,7 +79,11 @@ def template_decide(principal: Principal, template: TemplateLike, action: Action
     if action == Action.USE:
         if template.approved or agent.is_manager:
             return ALLOWED
-        return Decision(visible=True, refusal="this template is waiting for a supervisor's review")
+        return Decision(
+            visible=True,
+            refusal="this template is not approved: "
+            "it is waiting for a supervisor's review, or retired",
+        )
     if action in (Action.CHANGE, Action.DELETE):
         if owner or agent.is_manager:
             return ALLOWED

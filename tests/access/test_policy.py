@@ -215,16 +215,19 @@ def test_templates_personal_team_and_shared() -> None:
 
 def test_only_approved_templates_are_offered_and_supervisors_review_them() -> None:
     waiting = Template("shared", owner_id=TINA.id, approved=False)
-    assert template_permits(BILL, waiting, Action.VIEW)
+    assert not template_permits(BILL, waiting, Action.VIEW)  # only its owner and reviewers
+    assert template_permits(TINA, waiting, Action.VIEW)
     with pytest.raises(Forbidden, match="waiting for a supervisor's review"):
-        template_check(BILL, waiting, Action.USE)
+        template_check(TINA, waiting, Action.USE)
     assert template_permits(SUPERVISOR, waiting, Action.USE)
     with pytest.raises(Forbidden, match="only supervisors and admins review"):
         template_check(TINA, waiting, Action.REVIEW)  # not even its owner
     assert template_permits(ADMIN, waiting, Action.REVIEW)
     assert template_permits(TINA, waiting, Action.CHANGE)  # the owner edits it
-    with pytest.raises(Forbidden, match="only its owner"):
+    with pytest.raises(NotFound, match="there is no template 3"):
         template_check(BILL, waiting, Action.CHANGE)
+    with pytest.raises(Forbidden, match="only its owner"):
+        template_check(BILL, Template("shared", owner_id=TINA.id), Action.CHANGE)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,131 @@
+"""Reading saved replies: what the composer offers an agent, and a template rendered for a
+ticket. Every read goes through the access policy (caredesk.access.content)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from caredesk.access import Action, Principal, template_check, templates_offered
+from caredesk.accounts.models import Agent
+from caredesk.core import clock
+from caredesk.core.errors import NotFound
+from caredesk.replies.models import ReplyTemplate, ReplyTemplateVariant
+from caredesk.replies.render import Rendered, choose_language, first_name, render
+from caredesk.sla.models import ACTIVE_STATES, SlaTimer, TimerKind
+from caredesk.sla.promise import promise_phrase
+from caredesk.tickets.models import Ticket
+
+MAX_ID = 2**31 - 1
+PICKER_LIMIT = 50
+
+
+def template_offered_list(*, principal: Principal, query: str = "") -> list[ReplyTemplate]:
+    """The templates the picker offers `principal`, matching every word of `query` in the
+    name or in a variant's text (any case), by name."""
+    rows: QuerySet[ReplyTemplate] = ReplyTemplate.objects.filter(templates_offered(principal))
+    for word in query.split()[:10]:
+        rows = rows.filter(
+            Q(name__icontains=word)
+            | Q(pk__in=ReplyTemplateVariant.objects.filter(body__icontains=word).values("template"))
+        )
+    return list(rows.prefetch_related("variants").order_by("name", "id")[:PICKER_LIMIT])
+
+
+def template_get(*, pk: int, principal: Principal, action: Action = Action.VIEW) -> ReplyTemplate:
+    """One template, if `principal` may do `action` to it (NotFound when they may not see it,
+    Forbidden when they see it but may not do this)."""
+    template = ReplyTemplate.objects.filter(pk=pk).first() if 0 < pk <= MAX_ID else None
+    if template is None:
+        raise NotFound(f"there is no template {pk}")
+    template_check(principal, template, action)
+    return template
+
+
+@dataclass(frozen=True)
+class Preview:
+    template: ReplyTemplate
+    language: str  # of the variant used; empty when the template has no text yet
+    rendered: Rendered
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.template.pk,
+            "name": self.template.name,
+            "language": self.language,
+            "text": self.rendered.text,
+            "missing": list(self.rendered.missing),
+            "actions": self.template.actions,
+        }
+
+
+def template_variant_for(
+    *, template: ReplyTemplate, customer_language: str, mailbox_language: str
+) -> ReplyTemplateVariant | None:
+    """The variant in the customer's language, else the mailbox's, else the first one."""
+    variants = list(template.variants.all())
+    language = choose_language(
+        [v.language for v in variants],
+        customer_language=customer_language,
+        mailbox_language=mailbox_language,
+    )
+    return next((v for v in variants if v.language == language), None)
+
+
+def template_preview(*, template: ReplyTemplate, ticket: Ticket, agent: Agent) -> Preview:
+    """`template` rendered for `ticket` as `agent` would send it, in the customer's language."""
+    variant = template_variant_for(
+        template=template,
+        customer_language=ticket.customer.language,
+        mailbox_language=ticket.mailbox.language,
+    )
+    if variant is None:
+        return Preview(template, "", Rendered("", ()))
+    values = template_values(ticket=ticket, agent=agent, language=variant.language)
+    return Preview(template, variant.language, render(variant.body, values))
+
+
+def template_values(*, ticket: Ticket, agent: Agent, language: str) -> dict[str, str]:
+    """The values a template may name, for one ticket: plain strings and nothing else, so a
+    template reaches nothing beyond them (caredesk.replies.render)."""
+    customer = ticket.customer
+    return {
+        "customer.name": customer.name.strip(),
+        "customer.first_name": first_name(customer.name),
+        "ticket.reference": ticket.reference,
+        "ticket.subject": ticket.subject,
+        "ticket.promised_reply": _promised_reply(ticket, language),
+        "agent.name": agent.name,
+        "agent.signature": agent.signature.strip(),
+        "mailbox.name": ticket.mailbox.name,
+    }
+
+
+def _promised_reply(ticket: Ticket, language: str) -> str:
+    """When a person is due to reply (the running reply target), as the acknowledgement words
+    it, in the customer's time zone when known; empty when no reply target runs."""
+    timer = (
+        SlaTimer.objects.filter(
+            ticket=ticket,
+            kind__in=(TimerKind.FIRST_REPLY, TimerKind.NEXT_REPLY),
+            state__in=ACTIVE_STATES,
+            due_at__isnull=False,
+        )
+        .select_related("calendar")
+        .order_by("due_at")
+        .first()
+    )
+    if timer is None or timer.due_at is None:
+        return ""
+    for zone in (ticket.customer.timezone, timer.calendar.timezone, "UTC"):
+        if not zone:
+            continue
+        try:
+            return promise_phrase(
+                due=timer.due_at, now=clock.now(), timezone=zone, language=language
+            )
+        except ValueError:
+            continue
+    return ""

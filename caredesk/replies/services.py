@@ -1,0 +1,113 @@
+"""Writing saved replies: creating one, its language variants, and the review of shared ones
+(draft -> in review -> approved -> retired). Every change is checked against the access
+policy for the agent making it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from caredesk.access import Action, principal_of, template_check
+from caredesk.access.principals import MANAGERS
+from caredesk.accounts.models import Agent, Team
+from caredesk.core import clock
+from caredesk.core.errors import Forbidden, InvalidRequest
+from caredesk.replies.macros import macro_problems
+from caredesk.replies.models import ReplyTemplate, ReplyTemplateVariant, Scope, State
+
+# Which review step may follow which, for shared templates.
+NEXT_STATES: dict[str, frozenset[str]] = {
+    State.DRAFT: frozenset({State.IN_REVIEW, State.RETIRED}),
+    State.IN_REVIEW: frozenset({State.DRAFT, State.APPROVED, State.RETIRED}),
+    State.APPROVED: frozenset({State.DRAFT, State.RETIRED}),
+    State.RETIRED: frozenset({State.DRAFT}),
+}
+
+
+@transaction.atomic
+def template_create(
+    *,
+    actor: Agent,
+    name: str,
+    scope: str = Scope.PERSONAL,
+    team: Team | None = None,
+    variants: dict[str, str] | None = None,
+    actions: dict[str, Any] | None = None,
+    review_by: date | None = None,
+) -> ReplyTemplate:
+    """A new template owned by `actor`. Personal and team templates are usable at once (they
+    start approved); a shared one starts as a draft for a supervisor to review. Only
+    supervisors and admins make team templates for a team they are not in."""
+    name = name.strip()
+    if not name:
+        raise InvalidRequest("a template needs a name")
+    if scope not in Scope.values:
+        raise InvalidRequest(f"a template is {', '.join(Scope.values)}, not {scope!r}")
+    if (scope == Scope.TEAM) != (team is not None):
+        raise InvalidRequest("a team template needs its team, and only a team template has one")
+    principal = principal_of(actor)
+    if team is not None and not (
+        actor.role in MANAGERS or team.members.filter(pk=actor.pk).exists()
+    ):
+        raise Forbidden(f"you are not in {team.name}")
+    problems = macro_problems(actions or {})
+    if problems:
+        raise InvalidRequest("; ".join(problems))
+    template = ReplyTemplate.objects.create(
+        name=name,
+        scope=scope,
+        owner=actor,
+        team=team,
+        state=State.DRAFT if scope == Scope.SHARED else State.APPROVED,
+        actions=actions or {},
+        review_by=review_by,
+    )
+    template_check(principal, template, Action.CHANGE)
+    for language, body in (variants or {}).items():
+        template_variant_set(actor=actor, template=template, language=language, body=body)
+    return template
+
+
+def template_variant_set(
+    *, actor: Agent, template: ReplyTemplate, language: str, body: str
+) -> ReplyTemplateVariant:
+    """Write (or rewrite) `template`'s text in `language`."""
+    template_check(principal_of(actor), template, Action.CHANGE)
+    language = language.strip().replace("_", "-").lower()
+    if not language or len(language) > 10:
+        raise InvalidRequest("a variant needs a language tag such as en, de or pt-br")
+    if not body.strip():
+        raise InvalidRequest("a variant needs a text")
+    variant, _ = ReplyTemplateVariant.objects.update_or_create(
+        template=template, language=language, defaults={"body": body}
+    )
+    ReplyTemplate.objects.filter(pk=template.pk).update(updated_at=clock.now())
+    return variant
+
+
+@transaction.atomic
+def template_move(*, actor: Agent, template: ReplyTemplate, state: str) -> ReplyTemplate:
+    """Take a template to its next review state. Approving is for supervisors and admins; its
+    owner sends a shared draft for review, takes it back, or retires it."""
+    template = ReplyTemplate.objects.select_for_update().get(pk=template.pk)
+    principal = principal_of(actor)
+    if state not in State.values:
+        raise InvalidRequest(f"there is no template state {state!r}")
+    if state not in NEXT_STATES[template.state]:
+        raise InvalidRequest(
+            f"a template {template.get_state_display().lower()} cannot become {state}"
+        )
+    if template.scope != Scope.SHARED and state == State.IN_REVIEW:
+        raise InvalidRequest("only shared templates are reviewed")
+    if state == State.APPROVED:
+        template_check(principal, template, Action.REVIEW)
+        if not template.variants.exists():
+            raise InvalidRequest("a template without a text cannot be approved")
+    else:
+        template_check(principal, template, Action.CHANGE)
+    template.state = state
+    template.updated_at = clock.now()
+    template.save(update_fields=["state", "updated_at"])
+    return template
