@@ -11,6 +11,7 @@ from caredesk.workspace.views import (
     password,
     profile,
     session,
+    templates,
     ticket,
 )
 
@@ -40,6 +41,12 @@ urlpatterns = [
     path("tickets/<int:ref>/draft", compose.draft, name="draft"),
     path("tickets/<int:ref>/draft/discard", compose.discard, name="draft-discard"),
     path("tickets/<int:ref>/messages/<int:pk>/split", compose.split, name="split"),
+    path("tickets/<int:ref>/templates", templates.template_list, name="templates"),
+    path(
+        "tickets/<int:ref>/templates/<int:pk>/preview",
+        templates.template_show,
+        name="template-preview",
+    ),
     path("tickets/<int:ref>/status", actions.set_status, name="status"),
     path("tickets/<int:ref>/priority", actions.set_priority, name="priority"),
     path("tickets/<int:ref>/assign", actions.assign, name="assign"),

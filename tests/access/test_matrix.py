@@ -33,6 +33,7 @@ from caredesk.core.admin import RecordAdmin
 from caredesk.inbound.models import InboundMessage
 from caredesk.mailboxes.models import Mailbox
 from caredesk.notifications.models import Notification
+from caredesk.replies.services import template_create
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.services import ticket_assign, ticket_set_properties
 from caredesk.workspace.models import SavedView
@@ -113,6 +114,12 @@ ROUTES: dict[str, Row] = {
     "workspace:draft": Row("POST", SEES_T_200, data={"kind": "reply", "text": "Dear Jane"}),
     "workspace:draft-discard": Row("POST", SEES_T_302),
     "workspace:split": Row("POST", SEES_T_302, args={"pk": "second_message"}),
+    # The composer's template picker: what each agent who may reply on #T is offered, and
+    # Tina's personal template rendered for #T (hers, and the reviewers'; not Ada's to use).
+    "workspace:templates": Row("GET", SEES_T_200, data={"q": "thanks"}),
+    "workspace:template-preview": Row(
+        "GET", (200, 200, 200, 404, 404, SIGN_IN, SIGN_IN), args={"pk": "personal_template"}
+    ),
     "workspace:status": Row("POST", SEES_T_302, data={"status": "open"}),
     "workspace:priority": Row("POST", SEES_T_302, data={"priority": "high", "reason": "VIP"}),
     "workspace:assign": Row("POST", SEES_T_302, data={"agent": "tina@example.com"}),
@@ -270,6 +277,9 @@ def world(mailbox: Mailbox) -> dict[str, Any]:
     other = new_ticket(mailbox, sender="kim@example.org", subject="Also broken")
     ticket_set_properties(ticket=other, actor=sue, team=technical)
     shared = SavedView.objects.create(owner=sue, name="Urgent", filters="view=open", shared=True)
+    personal = template_create(
+        actor=agents["in_team"], name="My thanks", variants={"en": "Thanks, {{ customer.name }}"}
+    )
     note = Notification.objects.create(
         agent=agents["in_team"], ticket=ticket, kind="sla_warning", text="due soon"
     )
@@ -284,6 +294,7 @@ def world(mailbox: Mailbox) -> dict[str, Any]:
         "second_message": ticket.messages.filter(kind="customer").latest("pk").pk,
         "shared_view": shared.pk,
         "notification": note.pk,
+        "personal_template": personal.pk,
         "intake": first.pk,
         "customer": ticket.customer_id,
     }
