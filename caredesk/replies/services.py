@@ -95,12 +95,12 @@ def template_move(*, actor: Agent, template: ReplyTemplate, state: str) -> Reply
     principal = principal_of(actor)
     if state not in State.values:
         raise InvalidRequest(f"there is no template state {state!r}")
+    if template.scope != Scope.SHARED and state == State.IN_REVIEW:
+        raise InvalidRequest("only shared templates are reviewed")
     if state not in NEXT_STATES[template.state]:
         raise InvalidRequest(
             f"a template {template.get_state_display().lower()} cannot become {state}"
         )
-    if template.scope != Scope.SHARED and state == State.IN_REVIEW:
-        raise InvalidRequest("only shared templates are reviewed")
     if state == State.APPROVED:
         template_check(principal, template, Action.REVIEW)
         if not template.variants.exists():
