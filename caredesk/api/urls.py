@@ -4,20 +4,22 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from caredesk.api import inbound, notifications, tickets
+from caredesk.api import drafts, inbound, notifications, tickets
 from caredesk.api.auth import TokenAuth
 from caredesk.core.errors import Forbidden, InvalidRequest, NotFound
 
 api = NinjaAPI(
     title="caredesk API",
     version="1",
-    description="Drive and inspect caredesk: tickets, their messages and delivery, intake.",
+    description="Drive and inspect caredesk: tickets, their messages and delivery, intake, and "
+    "checks of a draft reply.",
     auth=TokenAuth(),
     urls_namespace="api-v1",
 )
 api.add_router("/tickets", tickets.router)
 api.add_router("/inbound", inbound.router)
 api.add_router("/notifications", notifications.router)
+api.add_router("/drafts", drafts.router)
 
 
 @api.exception_handler(NotFound)

@@ -1,0 +1,50 @@
+"""What the reply assistant needs to know about a ticket to check a reply to it: the customer's
+latest message (what they wrote now, quotes removed), their first name and language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from caredesk.access import Action, Principal, conversation_visible
+from caredesk.tickets.models import Message, MessageKind, Ticket
+from caredesk.tickets.selectors import ticket_get
+
+
+@dataclass(frozen=True, slots=True)
+class DraftContext:
+    customer_text: str
+    first_name: str
+    language: str  # the customer's known language, "" when not known
+
+
+def draft_context_get(*, reference: int, principal: Principal) -> DraftContext:
+    """For a ticket `principal` may reply to: NotFound when they may not see it (as if it did
+    not exist), Forbidden when they see it but may not reply."""
+    ticket = ticket_get(reference=reference, principal=principal, action=Action.REPLY)
+    return draft_context_of(ticket=ticket, principal=principal)
+
+
+def draft_context_of(*, ticket: Ticket, principal: Principal) -> DraftContext:
+    latest = (
+        Message.objects.filter(ticket=ticket, kind=MessageKind.CUSTOMER)
+        .filter(conversation_visible(principal))
+        .order_by("-created_at", "-id")
+        .only("new_text", "text", "from_name")
+        .first()
+    )
+    customer = ticket.customer
+    name = customer.name or (latest.from_name if latest else "")
+    return DraftContext(
+        customer_text=(latest.new_text or latest.text) if latest else "",
+        first_name=first_name(name),
+        language=customer.language,
+    )
+
+
+def first_name(name: str) -> str:
+    """The name to greet someone by: "Maria" for "Maria Lopez"; "Lopez" for "Lopez, Maria"."""
+    name = name.strip().strip('"')
+    if "," in name:
+        name = name.split(",", 1)[1]
+    parts = name.split()
+    return parts[0] if parts else ""
