@@ -2,6 +2,7 @@ from django.urls import path
 
 from caredesk.workspace.views import (
     actions,
+    assist,
     compose,
     customers,
     favicon,
@@ -40,6 +41,7 @@ urlpatterns = [
     path("tickets/<int:ref>/reply", compose.reply, name="reply"),
     path("tickets/<int:ref>/draft", compose.draft, name="draft"),
     path("tickets/<int:ref>/draft/discard", compose.discard, name="draft-discard"),
+    path("tickets/<int:ref>/draft/check", assist.draft_check_view, name="draft-check"),
     path("tickets/<int:ref>/messages/<int:pk>/split", compose.split, name="split"),
     path("tickets/<int:ref>/templates", templates.template_list, name="templates"),
     path(

@@ -113,6 +113,8 @@ ROUTES: dict[str, Row] = {
     "workspace:reply": Row("POST", SEES_T_302, data={"kind": "note", "text": "Seen."}),
     "workspace:draft": Row("POST", SEES_T_200, data={"kind": "reply", "text": "Dear Jane"}),
     "workspace:draft-discard": Row("POST", SEES_T_302),
+    # The reply assistant's check of a draft: advice for whoever may reply to #T.
+    "workspace:draft-check": Row("POST", SEES_T_200, data={"text": "Simply reinstall."}),
     "workspace:split": Row("POST", SEES_T_302, args={"pk": "second_message"}),
     # The composer's template picker: what each agent who may reply on #T is offered, and
     # Tina's personal template rendered for #T (hers, and the reviewers'; not Ada's to use).
@@ -163,6 +165,8 @@ ROUTES: dict[str, Row] = {
     # The in-team agent's notification: nobody else's, not even an admin's to read.
     "POST /api/v1/notifications/{id}/read": Row("POST", (404, 404, 200, 404, 404, 401, 401)),
     "GET /api/v1/inbound": Row("GET", API_ADMINS),
+    # A draft checked against #T (its customer's latest message and name): those who see #T.
+    "POST /api/v1/drafts/check": Row("POST", API_SEES_T, data={"text": "Hi", "ticket": "T"}),
     "GET /api/v1/inbound/{intake_id}/raw": Row("GET", API_ADMINS),
 }
 # The Django admin is one family: admins alone use any of its pages (what they get on each is
