@@ -44,6 +44,11 @@
       item.append(head, " ", quote, " ", why, " ", fix);
       list.appendChild(item);
     });
+    if (!answer.findings.length) {
+      var none = document.createElement("li");
+      none.textContent = "Nothing to flag.";
+      list.appendChild(none);
+    }
     panel.setAttribute("data-count", String(answer.findings.length));
     panel.hidden = false;
   }
