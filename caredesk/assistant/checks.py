@@ -14,7 +14,9 @@ FindingType = Literal["readability", "jargon", "blame", "empathy", "personal", "
 FINDING_TYPES: tuple[FindingType, ...] = ("readability", "jargon", "blame", "empathy", "personal", "clarity")
 LANGUAGES = ("en", "de", "fr", "es")
 LONG_SENTENCE_WORDS = 30
-HARD_BELOW = 50.0  # on every scale used here, under 50 is "fairly difficult" or worse
+# Under this a draft is hard going: "fairly difficult" or worse on the Flesch-type scales; for
+# Spanish, Szigriszt-Pazos reads lower, and 40 is where INFLESZ starts "muy difícil".
+HARD_BELOW = {"en": 50.0, "de": 50.0, "fr": 50.0, "es": 40.0}
 MIN_WORDS_FOR_GRADE = 20  # a formula over fewer words says more about chance than the text
 STEPS_FOR_NUMBERING = 3
 
@@ -109,7 +111,7 @@ def _label(score: float) -> str:
 
 def _readability(text: str, split: list[Sentence], lang: str, grade: Readability) -> list[Finding]:
     found: list[Finding] = []
-    if grade.score is not None and grade.score < HARD_BELOW:
+    if grade.score is not None and grade.score < HARD_BELOW[lang]:
         found.append(Finding(
             "readability", 0, len(text.rstrip()),
             f"{grade.formula} is {grade.score:g} ({grade.label}): many customers will have to read it twice.",
@@ -135,19 +137,23 @@ def _readability(text: str, split: list[Sentence], lang: str, grade: Readability
     return found
 
 
-_JARGON_CACHE: dict[tuple[tuple[str, str], ...], list[tuple[re.Pattern[str], str, str]]] = {}
+_JARGON_CACHE: dict[tuple[tuple[str, str], ...], tuple[re.Pattern[str], dict[str, tuple[str, str]]]] = {}
 
 
-def _jargon_patterns(glossary: Mapping[str, str]) -> list[tuple[re.Pattern[str], str, str]]:
+def _jargon_pattern(glossary: Mapping[str, str]) -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    """One pattern for every term, longest first; and term (lower-cased) -> (term, plain)."""
     key = tuple(sorted(glossary.items()))
     cached = _JARGON_CACHE.get(key)
     if cached is None:
         terms = {**lx.JARGON, **{k.strip(): v for k, v in glossary.items() if k.strip()}}
-        cached = []
-        for term, plain in terms.items():
+        alternatives = []
+        for term in sorted(terms, key=len, reverse=True):
             # An abbreviation counts only in capitals ("OS", not the Spanish "os").
-            flags = 0 if term.isupper() else re.IGNORECASE
-            cached.append((re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", flags), term, plain))
+            escaped = re.escape(term)
+            alternatives.append(escaped if term.isupper() else f"(?i:{escaped})")
+        pattern = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")
+        lookup = {term.lower(): (term, plain) for term, plain in terms.items()}
+        cached = (pattern, lookup)
         if len(_JARGON_CACHE) > 64:
             _JARGON_CACHE.clear()
         _JARGON_CACHE[key] = cached
@@ -156,13 +162,14 @@ def _jargon_patterns(glossary: Mapping[str, str]) -> list[tuple[re.Pattern[str],
 
 def _jargon(text: str, glossary: Mapping[str, str]) -> list[Finding]:
     found: list[Finding] = []
-    for pattern, term, plain in _jargon_patterns(glossary):
-        for match in pattern.finditer(text):
-            found.append(Finding(
-                "jargon", match.start(), match.end(),
-                f"\"{match.group(0)}\" is a word from our side of the desk; the customer may not know it.",
-                f"Say \"{plain}\" instead, or explain \"{term}\" in a few words.",
-            ))
+    pattern, lookup = _jargon_pattern(glossary)
+    for match in pattern.finditer(text):
+        term, plain = lookup.get(match.group(0).lower(), (match.group(0), ""))
+        found.append(Finding(
+            "jargon", match.start(), match.end(),
+            f"\"{match.group(0)}\" is a word from our side of the desk; the customer may not know it.",
+            f"Say \"{plain}\" instead, or explain \"{term}\" in a few words.",
+        ))
     return found
 
 

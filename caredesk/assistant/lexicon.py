@@ -39,7 +39,7 @@ BLAME: dict[str, list[tuple[re.Pattern[str], str, str]]] = {
          "Acknowledge the frustration instead, e.g. \"I understand how frustrating this is\"."),
     ],
     "de": [
-        (_any(r"\bhätten sie\b[^.!?]{0,60}\bsollen\b", r"\bhättest du\b[^.!?]{0,60}\bsollen\b"),
+        (_any(r"\bhätten sie\b[^.!?]{0,60}\bsollen\b", r"\bsie hätten\b[^.!?]{0,60}\bsollen\b", r"\bhättest du\b[^.!?]{0,60}\bsollen\b"),
          "Es sagt dem Kunden, das Problem liege an ihm.",
          "Sagen Sie, was jetzt hilft, z. B. \"Beim nächsten Mal können Sie ...\"."),
         (_any(r"\b(?:ihre|deine) schuld\b", r"\b(?:ihr|dein) fehler\b", r"\bnicht unsere schuld\b"),
@@ -120,7 +120,7 @@ GENERIC_APOLOGY: dict[str, re.Pattern[str]] = {
 EMPATHY: dict[str, re.Pattern[str]] = {
     "en": _any(r"\bI (?:completely |totally |fully )?understand\b", r"\bI can see (?:how|why|that)\b",
                r"\bfrustrat\w*", r"\bsorry\b", r"\bapologi(?:[sz]e|es)\b", r"\bthat must (?:be|have been)\b",
-               r"\byou[’']re right\b", r"\bunderstandabl[ey]\b", r"\bI know how\b", r"\bthank you for your patience\b",
+               r"\byou(?:[’']re| are) (?:absolutely |quite )?right\b", r"\bunderstandabl[ey]\b", r"\bI know how\b", r"\bthank you for your patience\b",
                r"\bnot the experience\b", r"\bannoying\b", r"\bI hear you\b"),
     "de": _any(r"\b(?:ich )?verstehe\b", r"\bverständlich\b", r"\btut mir (?:sehr |wirklich )?leid,? dass\b",
                r"\bärgerlich\b", r"\bfrustrierend\b", r"\bverständnis für\b", r"\bsie haben recht\b",
@@ -185,7 +185,7 @@ INSTRUCTION_START: dict[str, re.Pattern[str]] = {
                r"(?:open|click|tap|go|select|choose|enter|type|press|restart|reinstall|install|clear|log|sign|check|"
                r"update|download|upload|delete|remove|copy|paste|add|turn|switch|unplug|plug|wait|close|save|scroll|"
                r"find|make sure|try|reset|change|confirm|send|reply|attach|visit|navigate|disable|enable|uncheck|"
-               r"tick|hold|insert|connect|disconnect|run|follow)\b"),
+               r"tick|untick|pick|hold|insert|connect|disconnect|run|follow|write|call|look)\b"),
     "de": _any(r"^(?:(?:bitte|dann|danach|anschließend|zuerst|jetzt|zum schluss),?\s+)?\w+en sie\b",
                r"^(?:bitte|dann|danach|anschließend|zuerst|jetzt)\s+\w+\s+sie\b"),
     "fr": _any(r"^(?:(?:ensuite|puis|d[’']abord|enfin|maintenant),?\s+)?(?:\w+ez|faites|allez|dites)\b",
@@ -204,19 +204,21 @@ NEXT_STEP: dict[str, re.Pattern[str]] = {
     "en": _any(r"\b(?:I|we)(?:[’']ll| will| am going to| are going to)\b", r"\bour (?:team|engineers?) will\b",
                r"\b(?:today|tomorrow|tonight|this (?:morning|afternoon|evening|week))\b",
                r"\bwithin (?:the next )?(?:\d+|an?|one|two|three|a few) (?:minutes?|hours?|days?|business days?|weeks?)\b",
-               r"\bby (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the end of|noon|\d)",
+               r"\b(?:by|until) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the end of|noon|\d)",
                r"\b(?:on|next) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
                r"\bnext step\b", r"\byou will (?:receive|get|see)\b", r"\bplease (?:reply|send|let us know|confirm|try|check)\b",
                r"\b(?:reply|write back) (?:to this|with)\b"),
     "de": _any(r"\b(?:ich|wir) (?:werde|werden|melde|melden)\b", r"\bmelde mich\b", r"\bmelden uns\b",
                r"\b(?:heute|morgen|diese woche|nächste woche)\b", r"\binnerhalb (?:von )?\d+\b", r"\bbis (?:montag|dienstag|mittwoch|donnerstag|freitag|morgen|\d)",
+               r"\bam (?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b", r"\b(?:sage|gebe) ihnen bescheid\b",
                r"\bsie erhalten\b", r"\bbitte (?:antworten|senden|schicken|bestätigen|versuchen|prüfen)\b", r"\bnächste schritt\b"),
     "fr": _any(r"\b(?:je vais|nous allons|je reviens|nous reviendrons|je vous (?:recontacte|tiens|écris)|nous vous (?:recontacterons|tiendrons))\b",
                r"\b(?:aujourd[’']hui|demain|cette semaine|la semaine prochaine)\b", r"\b(?:sous|d[’']ici|dans les) \d+\b",
-               r"\bvous (?:recevrez|allez recevoir)\b", r"\bmerci de (?:nous )?(?:répondre|confirmer|envoyer)\b", r"\bprochaine étape\b"),
+               r"\bvous (?:recevrez|allez recevoir)\b", r"\bje vous préviens\b", r"\bje vous préviendrai\b",
+               r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b", r"\bmerci de (?:nous )?(?:répondre|confirmer|envoyer)\b", r"\bprochaine étape\b"),
     "es": _any(r"\b(?:voy a|vamos a|le escribiré|le escribiremos|le contactaremos|le avisaré|le avisaremos|le informaremos)\b",
                r"\b(?:hoy|mañana|esta semana|la próxima semana)\b", r"\b(?:en|dentro de) (?:las próximas )?\d+\b", r"\bantes del?\b",
-               r"\brecibirá\b", r"\bpor favor,? (?:responda|envíe|confirme)\b", r"\bpróximo paso\b"),
+               r"\brecibirá\b", r"\bel (?:lunes|martes|miércoles|jueves|viernes|sábado|domingo)\b", r"\bpor favor,? (?:responda|envíe|confirme)\b", r"\bpróximo paso\b"),
 }
 
 # A reply that closes the matter needs no next step.
@@ -253,7 +255,7 @@ TRIED: dict[str, dict[str, tuple[re.Pattern[str], re.Pattern[str]]]] = {
     "reset password": {
         "en": (_any(r"\breset (?:my )?password\b", r"\bchanged my password\b", r"\bresetting my password\b"),
                _any(r"\breset(?:ting)? your password\b", r"\bchange your password\b")),
-        "de": (_any(r"\bpasswort (?:schon |bereits )?zurückgesetzt\b"), _any(r"\bpasswort zurück(?:zu)?setzen\b", r"\bsetzen sie [^.!?]{0,30}passwort zurück\b")),
+        "de": (_any(r"\bpasswort (?:schon |bereits )?zurückgesetzt\b"), _any(r"\bpasswort zurück(?:zu)?setzen\b", r"\bsetzen sie [^.!?]{0,30}passwort[^.!?]{0,20} zurück\b")),
         "fr": (_any(r"\bréinitialisé mon mot de passe\b"), _any(r"\bréinitialise[rz] votre mot de passe\b")),
         "es": (_any(r"\b(?:restablecido|restablecí|cambiado|cambié) (?:mi|la) contraseña\b"), _any(r"\brestablezca su contraseña\b", r"\brestablecer su contraseña\b")),
     },
@@ -305,7 +307,7 @@ IRREGULAR = (
 ADJECTIVAL = set(
     "tired excited interested pleased delighted concerned worried surprised disappointed frustrated annoyed "
     "confused satisfied relieved scared thrilled amazed bored embarrassed impressed involved located based "
-    "supposed used married prepared exhausted overwhelmed glad sorry aware"
+    "supposed used married prepared exhausted overwhelmed glad sorry aware overloaded"
     .split()
 )
 PASSIVE = re.compile(
