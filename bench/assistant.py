@@ -19,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from caredesk.assistant import FINDING_TYPES, draft_check  # noqa: E402
+from caredesk.assistant import FINDING_TYPES, draft_check
 
 SET = Path(__file__).parent / "data" / "assistant_set.json"
 RUNS = 500
@@ -74,7 +74,9 @@ def main() -> None:
     times = []
     for _ in range(RUNS):
         start = time.perf_counter()
-        draft_check(text=text, customer_text="I already reinstalled it.", customer_name="Jane", upset=True)
+        draft_check(
+            text=text, customer_text="I already reinstalled it.", customer_name="Jane", upset=True
+        )
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
     result: dict[str, Any] = {

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (hand-written texts read best one entry a line)
 """Builds bench/data/assistant_set.json, the labelled (customer email, draft) pairs the reply
 assistant's benchmark scores against.
 
@@ -32,177 +33,468 @@ class Scenario:
 
 GREET = {"en": "Hi {n},", "de": "Hallo {n},", "fr": "Bonjour {n},", "es": "Hola, {n}:"}
 GENERIC_GREET = {"en": "Hello,", "de": "Guten Tag,", "fr": "Bonjour,", "es": "Hola:"}
-SIGN = {"en": "Best wishes,\nAnn", "de": "Viele Grüße\nAnn", "fr": "Cordialement,\nAnn", "es": "Saludos,\nAnn"}
+SIGN = {
+    "en": "Best wishes,\nAnn",
+    "de": "Viele Grüße\nAnn",
+    "fr": "Cordialement,\nAnn",
+    "es": "Saludos,\nAnn",
+}
 GENERIC_SORRY = {
-    "en": ["Sorry for any inconvenience.", "We apologize for any inconvenience this may have caused.",
-           "Sorry for the inconvenience."],
+    "en": [
+        "Sorry for any inconvenience.",
+        "We apologize for any inconvenience this may have caused.",
+        "Sorry for the inconvenience.",
+    ],
     "de": ["Entschuldigen Sie die Unannehmlichkeiten."],
     "fr": ["Désolés pour la gêne occasionnée."],
     "es": ["Disculpe las molestias."],
 }
 BLAME = {
-    "en": ["As I already explained, this setting controls it.", "You should have checked the order page first.",
-           "Per my last email, the option is in your settings.", "Obviously the form needs your order number.",
-           "This happened because you failed to confirm the address.", "It is not our fault that the card expired.",
-           "As we previously mentioned, the link expires after a day.", "If you had read the guide, this would not happen.",
-           "Calm down, we are looking at it.", "You simply have to open the page again."],
-    "de": ["Wie ich bereits erklärt habe, liegt es an der Einstellung.", "Sie hätten die Bestellung früher prüfen sollen.",
-           "Das ist offensichtlich ein Tippfehler in Ihrer Adresse.", "Beruhigen Sie sich bitte, wir sehen es uns an.",
-           "Das war Ihr Fehler bei der Eingabe."],
-    "fr": ["Comme je vous l'ai déjà expliqué, le réglage est dans votre compte.", "Vous auriez dû vérifier la commande avant.",
-           "Évidemment, il faut le numéro de commande.", "Calmez-vous, nous regardons le problème.",
-           "C'est votre erreur de saisie."],
-    "es": ["Como ya le expliqué, el ajuste está en su cuenta.", "Usted debería haber revisado el pedido antes.",
-           "Obviamente el formulario necesita el número de pedido.", "Cálmese, estamos revisando el problema.",
-           "Fue su culpa no confirmar la dirección."],
+    "en": [
+        "As I already explained, this setting controls it.",
+        "You should have checked the order page first.",
+        "Per my last email, the option is in your settings.",
+        "Obviously the form needs your order number.",
+        "This happened because you failed to confirm the address.",
+        "It is not our fault that the card expired.",
+        "As we previously mentioned, the link expires after a day.",
+        "If you had read the guide, this would not happen.",
+        "Calm down, we are looking at it.",
+        "You simply have to open the page again.",
+    ],
+    "de": [
+        "Wie ich bereits erklärt habe, liegt es an der Einstellung.",
+        "Sie hätten die Bestellung früher prüfen sollen.",
+        "Das ist offensichtlich ein Tippfehler in Ihrer Adresse.",
+        "Beruhigen Sie sich bitte, wir sehen es uns an.",
+        "Das war Ihr Fehler bei der Eingabe.",
+    ],
+    "fr": [
+        "Comme je vous l'ai déjà expliqué, le réglage est dans votre compte.",
+        "Vous auriez dû vérifier la commande avant.",
+        "Évidemment, il faut le numéro de commande.",
+        "Calmez-vous, nous regardons le problème.",
+        "C'est votre erreur de saisie.",
+    ],
+    "es": [
+        "Como ya le expliqué, el ajuste está en su cuenta.",
+        "Usted debería haber revisado el pedido antes.",
+        "Obviamente el formulario necesita el número de pedido.",
+        "Cálmese, estamos revisando el problema.",
+        "Fue su culpa no confirmar la dirección.",
+    ],
 }
 JARGON = {
-    "en": ["The problem was in our backend.", "Your DNS change needs time to propagate.", "I cleared the cache on our side.",
-           "We shipped a hotfix for the regression.", "Your API token had expired.", "The SSO config on your account was wrong.",
-           "I have escalated this to the billing team.", "The webhook endpoint returned an error."],
-    "de": ["Das Problem lag in unserem Backend.", "Ihr DNS-Eintrag braucht Zeit.", "Wir haben einen Hotfix eingespielt."],
-    "fr": ["Le problème venait de notre backend.", "Nous avons déployé un hotfix.", "Votre token API avait expiré."],
-    "es": ["El problema estaba en nuestro backend.", "Publicamos un hotfix ayer.", "Su token de la API había caducado."],
+    "en": [
+        "The problem was in our backend.",
+        "Your DNS change needs time to propagate.",
+        "I cleared the cache on our side.",
+        "We shipped a hotfix for the regression.",
+        "Your API token had expired.",
+        "The SSO config on your account was wrong.",
+        "I have escalated this to the billing team.",
+        "The webhook endpoint returned an error.",
+    ],
+    "de": [
+        "Das Problem lag in unserem Backend.",
+        "Ihr DNS-Eintrag braucht Zeit.",
+        "Wir haben einen Hotfix eingespielt.",
+    ],
+    "fr": [
+        "Le problème venait de notre backend.",
+        "Nous avons déployé un hotfix.",
+        "Votre token API avait expiré.",
+    ],
+    "es": [
+        "El problema estaba en nuestro backend.",
+        "Publicamos un hotfix ayer.",
+        "Su token de la API había caducado.",
+    ],
 }
 LONG = {
-    "en": ["Because the order was placed before the price change but the payment was taken after the new prices came into force, "
-           "our billing system charged the higher amount and we need to refund the difference to the card you used at checkout.",
-           "When you changed the delivery address after the warehouse had already printed the label, the courier still had the old "
-           "address in their system, which is why the parcel went back to the depot instead of coming to you."],
-    "de": ["Weil die Bestellung vor der Preisänderung aufgegeben wurde, die Zahlung aber erst nach dem Inkrafttreten der neuen Preise "
-           "eingezogen wurde, hat unser System den höheren Betrag berechnet, und wir erstatten Ihnen jetzt den Unterschied auf Ihre Karte."],
-    "fr": ["Comme la commande a été passée avant le changement de prix mais que le paiement a été encaissé après l'entrée en vigueur "
-           "des nouveaux tarifs, notre système a facturé le montant le plus élevé et nous allons vous rembourser la différence sur votre carte."],
-    "es": ["Como el pedido se hizo antes del cambio de precio pero el pago se cobró después de que entraran en vigor los nuevos precios, "
-           "nuestro sistema cobró el importe más alto y ahora le devolveremos la diferencia a la tarjeta que usó en la compra."],
+    "en": [
+        "Because the order was placed before the price change but the payment was taken after the new prices came into force, "
+        "our billing system charged the higher amount and we need to refund the difference to the card you used at checkout.",
+        "When you changed the delivery address after the warehouse had already printed the label, the courier still had the old "
+        "address in their system, which is why the parcel went back to the depot instead of coming to you.",
+    ],
+    "de": [
+        "Weil die Bestellung vor der Preisänderung aufgegeben wurde, die Zahlung aber erst nach dem Inkrafttreten der neuen Preise "
+        "eingezogen wurde, hat unser System den höheren Betrag berechnet, und wir erstatten Ihnen jetzt den Unterschied auf Ihre Karte."
+    ],
+    "fr": [
+        "Comme la commande a été passée avant le changement de prix mais que le paiement a été encaissé après l'entrée en vigueur "
+        "des nouveaux tarifs, notre système a facturé le montant le plus élevé et nous allons vous rembourser la différence sur votre carte."
+    ],
+    "es": [
+        "Como el pedido se hizo antes del cambio de precio pero el pago se cobró después de que entraran en vigor los nuevos precios, "
+        "nuestro sistema cobró el importe más alto y ahora le devolveremos la diferencia a la tarjeta que usó en la compra."
+    ],
 }
-PASSIVE = ["Your refund was approved by the finance team.", "The order was cancelled by mistake.",
-           "Your account has been locked by the system.", "The parcel was sent to the wrong depot.",
-           "The invoice is generated at the end of the month.", "Your request was forwarded to the courier."]
+PASSIVE = [
+    "Your refund was approved by the finance team.",
+    "The order was cancelled by mistake.",
+    "Your account has been locked by the system.",
+    "The parcel was sent to the wrong depot.",
+    "The invoice is generated at the end of the month.",
+    "Your request was forwarded to the courier.",
+]
 
 S = Scenario
 SCENARIOS: list[Scenario] = [
     # --- English -----------------------------------------------------------------------------
-    S("en", "Jane", "Hello, my order 1234 has not arrived yet. Can you help?",
-      "I looked at order 1234: the courier has it at their depot in Leeds.", "I'll ask them to deliver it and write again by Friday noon."),
-    S("en", "Tom", "This is the THIRD time I write about my refund!! Nobody answers. I want my money back now.",
-      "I checked your refund for order 5521 and found it stuck in our payment queue.", "I'll send it today, and you will see it on your card within 3 days.",
-      upset=True, ack="I'm sorry you had to write three times; that is not how it should be."),
-    S("en", "Priya", "The app crashes when I open the camera. I already reinstalled it twice.",
-      "Our developers found the crash: it happens on phones with the newest camera update.", "We will release a fix on Thursday, and I'll tell you when it is out.",
-      tried_ask="Please reinstall the app and try again."),
-    S("en", "Marco", "How do I change the email address on my account?",
-      "You can change it yourself in a minute.", "Write back if the new address does not show up within an hour.",
-      steps=["Open Settings.", "Choose Account.", "Type the new address and press Save."]),
-    S("en", "Olivia", "I was charged twice this month. This is really frustrating, I'm on a tight budget.",
-      "We took the payment twice on the 3rd.", "I have refunded the second payment today; it reaches your bank within 5 days.",
-      upset=True, ack="You are right, and I understand how stressful a double charge is when money is tight."),
-    S("en", "Ahmed", "I can't sign in. I already reset my password but it still says wrong password.",
-      "I see that your account was still using the old sign-in address.", "I'll switch it to the new address now and confirm by email within the hour.",
-      tried_ask="Could you reset your password one more time?"),
-    S("en", "Lena", "Where can I download last year's invoices?",
-      "All your invoices are in the billing section.", "If one is missing, reply with its month and I'll send it today.",
-      steps=["Sign in to your account.", "Open Billing.", "Pick the year and press Download."]),
-    S("en", "Sam", "Your update deleted all my saved playlists. I am furious. Years of work gone.",
-      "Our team found the playlists in the backup from Monday.", "I'll restore them tonight and write to you tomorrow morning.",
-      upset=True, ack="I'm so sorry the update wiped your playlists; I know how much work they hold."),
-    S("en", "Grace", "The website shows the wrong delivery date for my order.",
-      "The date on the page is a display mistake, and your order is on schedule.", "It leaves our warehouse tomorrow, and you will get the tracking link by email in the evening."),
-    S("en", "Kenji", "The printer stopped printing in colour. I already restarted it and checked the ink.",
-      "The colour setting switched off after the last driver update.", "I'll send you the settings file today so colour comes back."),
-    S("en", "Fatima", "Can I upgrade my plan in the middle of the month?",
-      "Yes, and you only pay for the days left in the month.", "The new plan starts as soon as you confirm it.",
-      steps=["Go to Plans.", "Choose the new plan.", "Press Confirm."]),
-    S("en", "Daniel", "I have been waiting two weeks for a replacement. This is unacceptable. I will cancel if this isn't fixed.",
-      "I found your replacement: it was never sent because of a stock error on our side.", "I'll send it by express today and email you the tracking number tonight.",
-      upset=True, ack="Two weeks is far too long, and I'm sorry we let you down."),
-    S("en", "Chloe", "The confirmation email never arrived. I already checked my spam folder.",
-      "Our mail server held back the email because of a typing mistake in the address.", "I have fixed the address and sent the email again just now; it should reach you within 10 minutes.",
-      tried_ask="Please check your spam folder for the email."),
-    S("en", "Noah", "Do you ship to Norway?",
-      "Yes, we ship to Norway, and delivery takes about 5 working days.", "I'll add the delivery cost to your basket when you check out."),
-    S("en", "Isabel", "Your chat bot keeps sending me in circles. I just want to talk to a person! Ridiculous.",
-      "I'm a person, and I'm handling your question about the missing voucher now.", "I'll send you a new voucher code within the hour.",
-      upset=True, ack="I can see why the bot was frustrating; you should not have had to fight it."),
-    S("en", "Oscar", "The video keeps buffering. I already tried a different browser.",
-      "Our streaming servers in your region were overloaded last night.", "We added capacity this morning; I'll check your stream again at 5 pm today.",
-      tried_ask="Try another browser and see if the video plays."),
-    S("en", "Mia", "How can I add a second user to my account?",
-      "You can invite a second user from the team page.", "They get an invitation email within a few minutes.",
-      steps=["Open Team.", "Press Invite.", "Enter their email address and press Send."]),
-    S("en", "Lucas", "I was promised a call back yesterday and nobody called. Again.",
-      "I have booked the call with our engineer for you.", "Rita will call you tomorrow at 10 am on the number ending 442.",
-      upset=True, ack="I'm sorry we missed the call we promised; I know you set time aside for it."),
-    S("en", "Emma", "My discount code says it is invalid.",
-      "The code ran out a day earlier than the email said.", "I have made you a new code that works until the end of the month: SPRING25."),
-    S("en", "Yusuf", "The sync between my phone and laptop stopped. I already logged out and back in.",
-      "Your laptop is on an old version that no longer talks to the phone app.", "I'll send you the download link for the new version today.",
-      tried_ask="Please log out and sign in again on both devices."),
-    S("en", "Hannah", "Can I return a gift without the receipt?",
-      "Yes, you can return it with the order number from the gift card.", "Bring it to any shop within 30 days, or reply and I'll send a return label today."),
-    S("en", "Leo", "I've been charged after cancelling. You people are useless. Fix it now!!",
-      "You cancelled on the 2nd, and we still charged you on the 5th.", "I have refunded the charge today; it shows on your card within 3 days.",
-      upset=True, ack="You are right to be angry: we should not have charged you."),
-    S("en", "Zoe", "How do I turn off the weekly emails?",
-      "You can stop them from the notifications page.", "The change takes effect from next week.",
-      steps=["Open Profile.", "Choose Notifications.", "Untick Weekly summary and press Save."]),
-    S("en", "Ethan", "My tablet won't charge. I already tried another cable and restarted it.",
-      "From the photo, the charging port looks bent.", "I'll send you a prepaid box today so our workshop can repair it this week."),
+    S(
+        "en",
+        "Jane",
+        "Hello, my order 1234 has not arrived yet. Can you help?",
+        "I looked at order 1234: the courier has it at their depot in Leeds.",
+        "I'll ask them to deliver it and write again by Friday noon.",
+    ),
+    S(
+        "en",
+        "Tom",
+        "This is the THIRD time I write about my refund!! Nobody answers. I want my money back now.",
+        "I checked your refund for order 5521 and found it stuck in our payment queue.",
+        "I'll send it today, and you will see it on your card within 3 days.",
+        upset=True,
+        ack="I'm sorry you had to write three times; that is not how it should be.",
+    ),
+    S(
+        "en",
+        "Priya",
+        "The app crashes when I open the camera. I already reinstalled it twice.",
+        "Our developers found the crash: it happens on phones with the newest camera update.",
+        "We will release a fix on Thursday, and I'll tell you when it is out.",
+        tried_ask="Please reinstall the app and try again.",
+    ),
+    S(
+        "en",
+        "Marco",
+        "How do I change the email address on my account?",
+        "You can change it yourself in a minute.",
+        "Write back if the new address does not show up within an hour.",
+        steps=["Open Settings.", "Choose Account.", "Type the new address and press Save."],
+    ),
+    S(
+        "en",
+        "Olivia",
+        "I was charged twice this month. This is really frustrating, I'm on a tight budget.",
+        "We took the payment twice on the 3rd.",
+        "I have refunded the second payment today; it reaches your bank within 5 days.",
+        upset=True,
+        ack="You are right, and I understand how stressful a double charge is when money is tight.",
+    ),
+    S(
+        "en",
+        "Ahmed",
+        "I can't sign in. I already reset my password but it still says wrong password.",
+        "I see that your account was still using the old sign-in address.",
+        "I'll switch it to the new address now and confirm by email within the hour.",
+        tried_ask="Could you reset your password one more time?",
+    ),
+    S(
+        "en",
+        "Lena",
+        "Where can I download last year's invoices?",
+        "All your invoices are in the billing section.",
+        "If one is missing, reply with its month and I'll send it today.",
+        steps=["Sign in to your account.", "Open Billing.", "Pick the year and press Download."],
+    ),
+    S(
+        "en",
+        "Sam",
+        "Your update deleted all my saved playlists. I am furious. Years of work gone.",
+        "Our team found the playlists in the backup from Monday.",
+        "I'll restore them tonight and write to you tomorrow morning.",
+        upset=True,
+        ack="I'm so sorry the update wiped your playlists; I know how much work they hold.",
+    ),
+    S(
+        "en",
+        "Grace",
+        "The website shows the wrong delivery date for my order.",
+        "The date on the page is a display mistake, and your order is on schedule.",
+        "It leaves our warehouse tomorrow, and you will get the tracking link by email in the evening.",
+    ),
+    S(
+        "en",
+        "Kenji",
+        "The printer stopped printing in colour. I already restarted it and checked the ink.",
+        "The colour setting switched off after the last driver update.",
+        "I'll send you the settings file today so colour comes back.",
+    ),
+    S(
+        "en",
+        "Fatima",
+        "Can I upgrade my plan in the middle of the month?",
+        "Yes, and you only pay for the days left in the month.",
+        "The new plan starts as soon as you confirm it.",
+        steps=["Go to Plans.", "Choose the new plan.", "Press Confirm."],
+    ),
+    S(
+        "en",
+        "Daniel",
+        "I have been waiting two weeks for a replacement. This is unacceptable. I will cancel if this isn't fixed.",
+        "I found your replacement: it was never sent because of a stock error on our side.",
+        "I'll send it by express today and email you the tracking number tonight.",
+        upset=True,
+        ack="Two weeks is far too long, and I'm sorry we let you down.",
+    ),
+    S(
+        "en",
+        "Chloe",
+        "The confirmation email never arrived. I already checked my spam folder.",
+        "Our mail server held back the email because of a typing mistake in the address.",
+        "I have fixed the address and sent the email again just now; it should reach you within 10 minutes.",
+        tried_ask="Please check your spam folder for the email.",
+    ),
+    S(
+        "en",
+        "Noah",
+        "Do you ship to Norway?",
+        "Yes, we ship to Norway, and delivery takes about 5 working days.",
+        "I'll add the delivery cost to your basket when you check out.",
+    ),
+    S(
+        "en",
+        "Isabel",
+        "Your chat bot keeps sending me in circles. I just want to talk to a person! Ridiculous.",
+        "I'm a person, and I'm handling your question about the missing voucher now.",
+        "I'll send you a new voucher code within the hour.",
+        upset=True,
+        ack="I can see why the bot was frustrating; you should not have had to fight it.",
+    ),
+    S(
+        "en",
+        "Oscar",
+        "The video keeps buffering. I already tried a different browser.",
+        "Our streaming servers in your region were overloaded last night.",
+        "We added capacity this morning; I'll check your stream again at 5 pm today.",
+        tried_ask="Try another browser and see if the video plays.",
+    ),
+    S(
+        "en",
+        "Mia",
+        "How can I add a second user to my account?",
+        "You can invite a second user from the team page.",
+        "They get an invitation email within a few minutes.",
+        steps=["Open Team.", "Press Invite.", "Enter their email address and press Send."],
+    ),
+    S(
+        "en",
+        "Lucas",
+        "I was promised a call back yesterday and nobody called. Again.",
+        "I have booked the call with our engineer for you.",
+        "Rita will call you tomorrow at 10 am on the number ending 442.",
+        upset=True,
+        ack="I'm sorry we missed the call we promised; I know you set time aside for it.",
+    ),
+    S(
+        "en",
+        "Emma",
+        "My discount code says it is invalid.",
+        "The code ran out a day earlier than the email said.",
+        "I have made you a new code that works until the end of the month: SPRING25.",
+    ),
+    S(
+        "en",
+        "Yusuf",
+        "The sync between my phone and laptop stopped. I already logged out and back in.",
+        "Your laptop is on an old version that no longer talks to the phone app.",
+        "I'll send you the download link for the new version today.",
+        tried_ask="Please log out and sign in again on both devices.",
+    ),
+    S(
+        "en",
+        "Hannah",
+        "Can I return a gift without the receipt?",
+        "Yes, you can return it with the order number from the gift card.",
+        "Bring it to any shop within 30 days, or reply and I'll send a return label today.",
+    ),
+    S(
+        "en",
+        "Leo",
+        "I've been charged after cancelling. You people are useless. Fix it now!!",
+        "You cancelled on the 2nd, and we still charged you on the 5th.",
+        "I have refunded the charge today; it shows on your card within 3 days.",
+        upset=True,
+        ack="You are right to be angry: we should not have charged you.",
+    ),
+    S(
+        "en",
+        "Zoe",
+        "How do I turn off the weekly emails?",
+        "You can stop them from the notifications page.",
+        "The change takes effect from next week.",
+        steps=["Open Profile.", "Choose Notifications.", "Untick Weekly summary and press Save."],
+    ),
+    S(
+        "en",
+        "Ethan",
+        "My tablet won't charge. I already tried another cable and restarted it.",
+        "From the photo, the charging port looks bent.",
+        "I'll send you a prepaid box today so our workshop can repair it this week.",
+    ),
     # --- German ------------------------------------------------------------------------------
-    S("de", "Anna", "Meine Bestellung 7781 ist noch nicht angekommen. Können Sie nachsehen?",
-      "Ich habe nachgesehen: Das Paket liegt beim Zusteller in Köln.", "Ich bitte ihn um Zustellung und melde mich bis Freitag bei Ihnen."),
-    S("de", "Jonas", "Das ist schon das dritte Mal, dass ich schreibe!! Ich will endlich mein Geld zurück.",
-      "Ihre Erstattung hing in unserer Zahlungsschlange fest.", "Ich überweise sie heute, und Sie sehen den Betrag innerhalb von 3 Tagen auf Ihrem Konto.",
-      upset=True, ack="Es tut mir leid, dass Sie dreimal schreiben mussten."),
-    S("de", "Lukas", "Die App stürzt beim Start ab. Ich habe sie schon neu installiert.",
-      "Unsere Entwickler haben den Fehler gefunden.", "Wir veröffentlichen am Donnerstag ein Update, und ich sage Ihnen Bescheid.",
-      tried_ask="Bitte versuchen Sie, die App neu zu installieren."),
-    S("de", "Sophie", "Wie ändere ich meine E-Mail-Adresse?",
-      "Das geht in einer Minute.", "Antworten Sie mir, falls die neue Adresse nicht innerhalb einer Stunde erscheint.",
-      steps=["Öffnen Sie die Einstellungen.", "Wählen Sie Konto.", "Geben Sie die neue Adresse ein und klicken Sie auf Speichern."]),
-    S("de", "Felix", "Sie haben mir zweimal abgebucht. Das ist wirklich ärgerlich.",
-      "Wir haben am 3. zweimal abgebucht.", "Ich habe die zweite Zahlung heute erstattet.",
-      upset=True, ack="Sie haben recht, und ich verstehe, wie ärgerlich eine doppelte Abbuchung ist."),
-    S("de", "Mia", "Ich kann mich nicht anmelden, obwohl ich das Passwort schon zurückgesetzt habe.",
-      "Ihr Konto hat noch die alte Adresse verwendet.", "Ich stelle es jetzt um und bestätige es Ihnen heute per E-Mail.",
-      tried_ask="Bitte setzen Sie Ihr Passwort noch einmal zurück."),
+    S(
+        "de",
+        "Anna",
+        "Meine Bestellung 7781 ist noch nicht angekommen. Können Sie nachsehen?",
+        "Ich habe nachgesehen: Das Paket liegt beim Zusteller in Köln.",
+        "Ich bitte ihn um Zustellung und melde mich bis Freitag bei Ihnen.",
+    ),
+    S(
+        "de",
+        "Jonas",
+        "Das ist schon das dritte Mal, dass ich schreibe!! Ich will endlich mein Geld zurück.",
+        "Ihre Erstattung hing in unserer Zahlungsschlange fest.",
+        "Ich überweise sie heute, und Sie sehen den Betrag innerhalb von 3 Tagen auf Ihrem Konto.",
+        upset=True,
+        ack="Es tut mir leid, dass Sie dreimal schreiben mussten.",
+    ),
+    S(
+        "de",
+        "Lukas",
+        "Die App stürzt beim Start ab. Ich habe sie schon neu installiert.",
+        "Unsere Entwickler haben den Fehler gefunden.",
+        "Wir veröffentlichen am Donnerstag ein Update, und ich sage Ihnen Bescheid.",
+        tried_ask="Bitte versuchen Sie, die App neu zu installieren.",
+    ),
+    S(
+        "de",
+        "Sophie",
+        "Wie ändere ich meine E-Mail-Adresse?",
+        "Das geht in einer Minute.",
+        "Antworten Sie mir, falls die neue Adresse nicht innerhalb einer Stunde erscheint.",
+        steps=[
+            "Öffnen Sie die Einstellungen.",
+            "Wählen Sie Konto.",
+            "Geben Sie die neue Adresse ein und klicken Sie auf Speichern.",
+        ],
+    ),
+    S(
+        "de",
+        "Felix",
+        "Sie haben mir zweimal abgebucht. Das ist wirklich ärgerlich.",
+        "Wir haben am 3. zweimal abgebucht.",
+        "Ich habe die zweite Zahlung heute erstattet.",
+        upset=True,
+        ack="Sie haben recht, und ich verstehe, wie ärgerlich eine doppelte Abbuchung ist.",
+    ),
+    S(
+        "de",
+        "Mia",
+        "Ich kann mich nicht anmelden, obwohl ich das Passwort schon zurückgesetzt habe.",
+        "Ihr Konto hat noch die alte Adresse verwendet.",
+        "Ich stelle es jetzt um und bestätige es Ihnen heute per E-Mail.",
+        tried_ask="Bitte setzen Sie Ihr Passwort noch einmal zurück.",
+    ),
     # --- French ------------------------------------------------------------------------------
-    S("fr", "Camille", "Ma commande 3310 n'est toujours pas arrivée. Pouvez-vous vérifier ?",
-      "J'ai vérifié : le colis est au dépôt du transporteur à Lyon.", "Je leur demande de le livrer et je reviens vers vous d'ici vendredi."),
-    S("fr", "Hugo", "C'est la troisième fois que j'écris !! Je veux être remboursé maintenant.",
-      "Votre remboursement était bloqué dans notre file de paiement.", "Je l'envoie aujourd'hui, et vous le verrez sur votre carte sous 3 jours.",
-      upset=True, ack="Je suis navré que vous ayez dû écrire trois fois."),
-    S("fr", "Léa", "L'application plante au démarrage. Je l'ai déjà réinstallée.",
-      "Nos développeurs ont trouvé la cause du plantage.", "Nous publions une correction jeudi et je vous préviens dès qu'elle est disponible.",
-      tried_ask="Pouvez-vous réinstaller l'application ?"),
-    S("fr", "Louis", "Comment changer mon adresse e-mail ?",
-      "Cela prend une minute.", "Répondez-moi si la nouvelle adresse n'apparaît pas d'ici une heure.",
-      steps=["Ouvrez les Paramètres.", "Choisissez Compte.", "Saisissez la nouvelle adresse et cliquez sur Enregistrer."]),
-    S("fr", "Manon", "Vous m'avez débité deux fois. C'est vraiment agaçant.",
-      "Nous avons débité deux fois le 3.", "J'ai remboursé le second paiement aujourd'hui.",
-      upset=True, ack="Vous avez raison, et je comprends à quel point un double débit est agaçant."),
+    S(
+        "fr",
+        "Camille",
+        "Ma commande 3310 n'est toujours pas arrivée. Pouvez-vous vérifier ?",
+        "J'ai vérifié : le colis est au dépôt du transporteur à Lyon.",
+        "Je leur demande de le livrer et je reviens vers vous d'ici vendredi.",
+    ),
+    S(
+        "fr",
+        "Hugo",
+        "C'est la troisième fois que j'écris !! Je veux être remboursé maintenant.",
+        "Votre remboursement était bloqué dans notre file de paiement.",
+        "Je l'envoie aujourd'hui, et vous le verrez sur votre carte sous 3 jours.",
+        upset=True,
+        ack="Je suis navré que vous ayez dû écrire trois fois.",
+    ),
+    S(
+        "fr",
+        "Léa",
+        "L'application plante au démarrage. Je l'ai déjà réinstallée.",
+        "Nos développeurs ont trouvé la cause du plantage.",
+        "Nous publions une correction jeudi et je vous préviens dès qu'elle est disponible.",
+        tried_ask="Pouvez-vous réinstaller l'application ?",
+    ),
+    S(
+        "fr",
+        "Louis",
+        "Comment changer mon adresse e-mail ?",
+        "Cela prend une minute.",
+        "Répondez-moi si la nouvelle adresse n'apparaît pas d'ici une heure.",
+        steps=[
+            "Ouvrez les Paramètres.",
+            "Choisissez Compte.",
+            "Saisissez la nouvelle adresse et cliquez sur Enregistrer.",
+        ],
+    ),
+    S(
+        "fr",
+        "Manon",
+        "Vous m'avez débité deux fois. C'est vraiment agaçant.",
+        "Nous avons débité deux fois le 3.",
+        "J'ai remboursé le second paiement aujourd'hui.",
+        upset=True,
+        ack="Vous avez raison, et je comprends à quel point un double débit est agaçant.",
+    ),
     # --- Spanish -----------------------------------------------------------------------------
-    S("es", "Lucía", "Mi pedido 4410 todavía no ha llegado. ¿Pueden revisarlo?",
-      "Lo he revisado: el paquete está en el almacén del transportista en Sevilla.", "Les pediré que lo entreguen y le escribiré antes del viernes."),
-    S("es", "Javier", "¡¡Es la tercera vez que escribo!! Quiero mi dinero ya.",
-      "Su reembolso estaba atascado en nuestra cola de pagos.", "Lo envío hoy y lo verá en su tarjeta en 3 días.",
-      upset=True, ack="Lamento mucho que haya tenido que escribir tres veces."),
-    S("es", "Sofía", "La aplicación se cierra al abrirla. Ya la he reinstalado dos veces.",
-      "Nuestros desarrolladores encontraron el fallo.", "Publicaremos una corrección el jueves y le avisaré cuando esté lista.",
-      tried_ask="Por favor, reinstale la aplicación."),
-    S("es", "Pablo", "¿Cómo cambio el correo de mi cuenta?",
-      "Puede hacerlo en un minuto.", "Respóndame si la nueva dirección no aparece en 1 hora.",
-      steps=["Abra Ajustes.", "Elija Cuenta.", "Escriba la nueva dirección y pulse Guardar."]),
-    S("es", "Carmen", "Me cobraron dos veces. Es muy frustrante.",
-      "Cobramos dos veces el día 3.", "He devuelto el segundo cobro hoy.",
-      upset=True, ack="Tiene razón, y entiendo lo frustrante que es un cobro doble."),
+    S(
+        "es",
+        "Lucía",
+        "Mi pedido 4410 todavía no ha llegado. ¿Pueden revisarlo?",
+        "Lo he revisado: el paquete está en el almacén del transportista en Sevilla.",
+        "Les pediré que lo entreguen y le escribiré antes del viernes.",
+    ),
+    S(
+        "es",
+        "Javier",
+        "¡¡Es la tercera vez que escribo!! Quiero mi dinero ya.",
+        "Su reembolso estaba atascado en nuestra cola de pagos.",
+        "Lo envío hoy y lo verá en su tarjeta en 3 días.",
+        upset=True,
+        ack="Lamento mucho que haya tenido que escribir tres veces.",
+    ),
+    S(
+        "es",
+        "Sofía",
+        "La aplicación se cierra al abrirla. Ya la he reinstalado dos veces.",
+        "Nuestros desarrolladores encontraron el fallo.",
+        "Publicaremos una corrección el jueves y le avisaré cuando esté lista.",
+        tried_ask="Por favor, reinstale la aplicación.",
+    ),
+    S(
+        "es",
+        "Pablo",
+        "¿Cómo cambio el correo de mi cuenta?",
+        "Puede hacerlo en un minuto.",
+        "Respóndame si la nueva dirección no aparece en 1 hora.",
+        steps=["Abra Ajustes.", "Elija Cuenta.", "Escriba la nueva dirección y pulse Guardar."],
+    ),
+    S(
+        "es",
+        "Carmen",
+        "Me cobraron dos veces. Es muy frustrante.",
+        "Cobramos dos veces el día 3.",
+        "He devuelto el segundo cobro hoy.",
+        upset=True,
+        ack="Tiene razón, y entiendo lo frustrante que es un cobro doble.",
+    ),
 ]
 
 
-def draft(sc: Scenario, *, greet: bool = True, ack: str | None = None, extra_first: str = "",
-          extra_last: str = "", steps: str = "numbered", next_step: bool = True, ask: str = "") -> str:
+def draft(
+    sc: Scenario,
+    *,
+    greet: bool = True,
+    ack: str | None = None,
+    extra_first: str = "",
+    extra_last: str = "",
+    steps: str = "numbered",
+    next_step: bool = True,
+    ask: str = "",
+) -> str:
     parts = [GREET[sc.lang].format(n=sc.name) if greet else GENERIC_GREET[sc.lang], ""]
-    lead = [p for p in ((sc.ack if ack is None else ack), extra_first, sc.body, ask, extra_last) if p]
+    lead = [
+        p for p in ((sc.ack if ack is None else ack), extra_first, sc.body, ask, extra_last) if p
+    ]
     parts.append(" ".join(lead))
     if sc.steps:
         if steps == "numbered":
@@ -219,33 +511,66 @@ def pairs() -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
 
     def add(sc: Scenario, text: str, expected: list[str], note: str) -> None:
-        out.append({
-            "id": len(out) + 1, "language": sc.lang,
-            "customer": {"name": sc.name, "upset": sc.upset, "text": sc.customer},
-            "draft": text, "expected": sorted(set(expected)), "variant": note,
-        })
+        out.append(
+            {
+                "id": len(out) + 1,
+                "language": sc.lang,
+                "customer": {"name": sc.name, "upset": sc.upset, "text": sc.customer},
+                "draft": text,
+                "expected": sorted(set(expected)),
+                "variant": note,
+            }
+        )
 
     for i, sc in enumerate(SCENARIOS):
         lang = sc.lang
-        pick = lambda items: items[i % len(items)]  # noqa: E731
+
+        def pick(items: list[str], i: int = i) -> str:
+            return items[i % len(items)]
+
         add(sc, draft(sc), [], "good reply")
         add(sc, draft(sc, extra_first=pick(BLAME[lang])), ["blame"], "blames or talks down")
         add(sc, draft(sc, extra_last=pick(JARGON[lang])), ["jargon"], "jargon")
         long_or_passive = pick(LONG[lang]) if lang != "en" or i % 2 else pick(PASSIVE)
-        add(sc, draft(sc, extra_last=long_or_passive), ["readability"], "long sentence or passive voice")
+        add(
+            sc,
+            draft(sc, extra_last=long_or_passive),
+            ["readability"],
+            "long sentence or passive voice",
+        )
         add(sc, draft(sc, greet=False), ["personal"], "not addressed by name")
         if sc.tried_ask:
             add(sc, draft(sc, ask=sc.tried_ask), ["personal"], "asks for what they already tried")
         if sc.upset:
             add(sc, draft(sc, ack=""), ["empathy"], "upset, not acknowledged")
-            add(sc, draft(sc, ack=pick(GENERIC_SORRY[lang])), ["empathy"], "upset, only a generic apology")
-            add(sc, draft(sc, ack="", extra_first=pick(BLAME[lang])), ["empathy", "blame"], "upset, blamed")
+            add(
+                sc,
+                draft(sc, ack=pick(GENERIC_SORRY[lang])),
+                ["empathy"],
+                "upset, only a generic apology",
+            )
+            add(
+                sc,
+                draft(sc, ack="", extra_first=pick(BLAME[lang])),
+                ["empathy", "blame"],
+                "upset, blamed",
+            )
         if sc.steps:
             add(sc, draft(sc, steps="inline"), ["clarity"], "steps run together")
-            add(sc, draft(sc, steps="inline", greet=False), ["clarity", "personal"], "steps run together, no name")
+            add(
+                sc,
+                draft(sc, steps="inline", greet=False),
+                ["clarity", "personal"],
+                "steps run together, no name",
+            )
         else:
             add(sc, draft(sc, next_step=False), ["clarity"], "no next step or time")
-            add(sc, draft(sc, next_step=False, extra_last=pick(JARGON[lang])), ["clarity", "jargon"], "no next step, jargon")
+            add(
+                sc,
+                draft(sc, next_step=False, extra_last=pick(JARGON[lang])),
+                ["clarity", "jargon"],
+                "no next step, jargon",
+            )
     return out
 
 

@@ -45,9 +45,9 @@ class DraftCheckIn(Schema):
         None, description="the name to address the customer by (by default the ticket's)"
     )
     upset: bool = Field(False, description="the customer's message reads as upset")
-    glossary: dict[Annotated[Text, Field(max_length=100)], Annotated[Text, Field(max_length=200)]] = (
-        Field(default_factory=dict, max_length=500, description="your own terms -> plain words")
-    )
+    glossary: dict[
+        Annotated[Text, Field(max_length=100)], Annotated[Text, Field(max_length=200)]
+    ] = Field(default_factory=dict, max_length=500, description="your own terms -> plain words")
 
 
 class FindingOut(Schema):

@@ -11,7 +11,14 @@ from caredesk.assistant import lexicon as lx
 from caredesk.assistant.text import Sentence, sentences, syllables, words
 
 FindingType = Literal["readability", "jargon", "blame", "empathy", "personal", "clarity"]
-FINDING_TYPES: tuple[FindingType, ...] = ("readability", "jargon", "blame", "empathy", "personal", "clarity")
+FINDING_TYPES: tuple[FindingType, ...] = (
+    "readability",
+    "jargon",
+    "blame",
+    "empathy",
+    "personal",
+    "clarity",
+)
 LANGUAGES = ("en", "de", "fr", "es")
 LONG_SENTENCE_WORDS = 30
 # Under this a draft is hard going: "fairly difficult" or worse on the Flesch-type scales; for
@@ -102,8 +109,14 @@ def readability_grade(split: list[Sentence], language: str) -> Readability:
 
 
 def _label(score: float) -> str:
-    for floor, label in ((90, "very easy"), (80, "easy"), (70, "fairly easy"), (60, "plain"),
-                         (50, "fairly difficult"), (30, "difficult")):
+    for floor, label in (
+        (90, "very easy"),
+        (80, "easy"),
+        (70, "fairly easy"),
+        (60, "plain"),
+        (50, "fairly difficult"),
+        (30, "difficult"),
+    ):
         if score >= floor:
             return label
     return "very difficult"
@@ -112,35 +125,53 @@ def _label(score: float) -> str:
 def _readability(text: str, split: list[Sentence], lang: str, grade: Readability) -> list[Finding]:
     found: list[Finding] = []
     if grade.score is not None and grade.score < HARD_BELOW[lang]:
-        found.append(Finding(
-            "readability", 0, len(text.rstrip()),
-            f"{grade.formula} is {grade.score:g} ({grade.label}): many customers will have to read it twice.",
-            "Use shorter sentences and everyday words.",
-        ))
+        found.append(
+            Finding(
+                "readability",
+                0,
+                len(text.rstrip()),
+                f"{grade.formula} is {grade.score:g} ({grade.label}): many customers will "
+                "have to read it twice.",
+                "Use shorter sentences and everyday words.",
+            )
+        )
     for sentence in split:
         count = len(words(sentence.text))
         if count > LONG_SENTENCE_WORDS:
-            found.append(Finding(
-                "readability", sentence.start, sentence.end,
-                f"This sentence has {count} words; past {LONG_SENTENCE_WORDS} readers lose the thread.",
-                "Split it into two or three sentences, one idea each.",
-            ))
+            found.append(
+                Finding(
+                    "readability",
+                    sentence.start,
+                    sentence.end,
+                    f"This sentence has {count} words; past {LONG_SENTENCE_WORDS} readers "
+                    "lose the thread.",
+                    "Split it into two or three sentences, one idea each.",
+                )
+            )
     if lang == "en":
         for match in lx.PASSIVE.finditer(text):
             if match.group(1).lower() in lx.ADJECTIVAL:
                 continue
-            found.append(Finding(
-                "readability", match.start(), match.end(),
-                f"\"{match.group(0)}\" is passive: it hides who does it.",
-                "Say who acts, e.g. \"we have fixed\" rather than \"it has been fixed\".",
-            ))
+            found.append(
+                Finding(
+                    "readability",
+                    match.start(),
+                    match.end(),
+                    f'"{match.group(0)}" is passive: it hides who does it.',
+                    'Say who acts, e.g. "we have fixed" rather than "it has been fixed".',
+                )
+            )
     return found
 
 
-_JARGON_CACHE: dict[tuple[tuple[str, str], ...], tuple[re.Pattern[str], dict[str, tuple[str, str]]]] = {}
+_JARGON_CACHE: dict[
+    tuple[tuple[str, str], ...], tuple[re.Pattern[str], dict[str, tuple[str, str]]]
+] = {}
 
 
-def _jargon_pattern(glossary: Mapping[str, str]) -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+def _jargon_pattern(
+    glossary: Mapping[str, str],
+) -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
     """One pattern for every term, longest first; and term (lower-cased) -> (term, plain)."""
     key = tuple(sorted(glossary.items()))
     cached = _JARGON_CACHE.get(key)
@@ -165,11 +196,16 @@ def _jargon(text: str, glossary: Mapping[str, str]) -> list[Finding]:
     pattern, lookup = _jargon_pattern(glossary)
     for match in pattern.finditer(text):
         term, plain = lookup.get(match.group(0).lower(), (match.group(0), ""))
-        found.append(Finding(
-            "jargon", match.start(), match.end(),
-            f"\"{match.group(0)}\" is a word from our side of the desk; the customer may not know it.",
-            f"Say \"{plain}\" instead, or explain \"{term}\" in a few words.",
-        ))
+        found.append(
+            Finding(
+                "jargon",
+                match.start(),
+                match.end(),
+                f'"{match.group(0)}" is a word from our side of the desk; the customer may '
+                "not know it.",
+                f'Say "{plain}" instead, or explain "{term}" in a few words.',
+            )
+        )
     return found
 
 
@@ -191,15 +227,21 @@ def _empathy(text: str, split: list[Sentence], lang: str, upset: bool) -> list[F
     generic = lx.GENERIC_APOLOGY[lang].search(text)
     why = "The customer is upset and the draft does not acknowledge it"
     why += (
-        "; a general apology for \"any inconvenience\" does not show you read what happened."
-        if generic else "."
+        '; a general apology for "any inconvenience" does not show you read what happened.'
+        if generic
+        else "."
     )
     span = (generic.start(), generic.end()) if generic else (first.start, first.end)
-    return [Finding(
-        "empathy", span[0], span[1], why,
-        "Open by naming what went wrong for them, e.g. \"I'm sorry the export failed twice "
-        "before your deadline; I understand how frustrating that is.\"",
-    )]
+    return [
+        Finding(
+            "empathy",
+            span[0],
+            span[1],
+            why,
+            "Open by naming what went wrong for them, e.g. \"I'm sorry the export failed twice "
+            'before your deadline; I understand how frustrating that is."',
+        )
+    ]
 
 
 def _personal(
@@ -207,25 +249,48 @@ def _personal(
 ) -> list[Finding]:
     found: list[Finding] = []
     name = customer_name.strip()
-    if name and text.strip() and not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
+    if (
+        name
+        and text.strip()
+        and not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)
+    ):
         first = split[0] if split else Sentence(0, len(text), text)
-        found.append(Finding(
-            "personal", first.start, first.end,
-            f"The draft does not address {name} by name.",
-            f"Start with \"{lx.GREETING[lang].format(name=name)}\".",
-        ))
+        found.append(
+            Finding(
+                "personal",
+                first.start,
+                first.end,
+                f"The draft does not address {name} by name.",
+                f'Start with "{lx.GREETING[lang].format(name=name)}".',
+            )
+        )
     if customer_text:
         for step, per_language in lx.TRIED.items():
             said, asked = per_language[lang]
             if not said.search(customer_text):
                 continue
             match = asked.search(text)
-            if match and not said.search(text[max(0, match.start() - 40) : match.end() + 40]):
-                found.append(Finding(
-                    "personal", match.start(), match.end(), lx.TRIED_WHY,
-                    lx.TRIED_FIX.format(step=step),
-                ))
+            if match and not _acknowledged(said, text, match):
+                found.append(
+                    Finding(
+                        "personal",
+                        match.start(),
+                        match.end(),
+                        lx.TRIED_WHY,
+                        lx.TRIED_FIX.format(step=step),
+                    )
+                )
     return found
+
+
+def _acknowledged(said: re.Pattern[str], text: str, asked: re.Match[str]) -> bool:
+    """The draft mentions the step as done near where it names it ("since you already
+    reinstalled, ..."), in words other than the request itself."""
+    start = max(0, asked.start() - 40)
+    for match in said.finditer(text, start, asked.end() + 40):
+        if match.end() <= asked.start() or match.start() >= asked.end():
+            return True
+    return False
 
 
 def _clarity(text: str, split: list[Sentence], lang: str) -> list[Finding]:
@@ -234,23 +299,33 @@ def _clarity(text: str, split: list[Sentence], lang: str) -> list[Finding]:
     found: list[Finding] = []
     numbered_lines = _numbered_spans(text)
     loose = [
-        s for s in split
+        s
+        for s in split
         if lx.INSTRUCTION_START[lang].search(s.text) and not _inside(s, numbered_lines)
     ]
     if len(loose) >= STEPS_FOR_NUMBERING:
-        found.append(Finding(
-            "clarity", loose[0].start, loose[-1].end,
-            f"{len(loose)} instructions are run together in the text; steps are easy to miss.",
-            "Write them as numbered steps, one action per line.",
-        ))
+        found.append(
+            Finding(
+                "clarity",
+                loose[0].start,
+                loose[-1].end,
+                f"{len(loose)} instructions are run together in the text; steps are easy to miss.",
+                "Write them as numbered steps, one action per line.",
+            )
+        )
     has_steps = bool(loose) or bool(numbered_lines)
     if not has_steps and not lx.NEXT_STEP[lang].search(text) and not lx.CLOSING[lang].search(text):
         last = split[-1] if split else Sentence(0, len(text), text)
-        found.append(Finding(
-            "clarity", last.start, last.end,
-            "The draft does not say what happens next or when.",
-            "End with the next step and a time, e.g. \"I'll write again by Thursday noon with the result.\"",
-        ))
+        found.append(
+            Finding(
+                "clarity",
+                last.start,
+                last.end,
+                "The draft does not say what happens next or when.",
+                "End with the next step and a time, e.g. \"I'll write again by Thursday noon "
+                'with the result."',
+            )
+        )
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -58,9 +59,9 @@ def syllables(word: str, language: str) -> int:
     groups = _GROUPS.get(language, _GROUPS["en"]).findall(w)
     count = len(groups)
     if language == "en":
-        if len(w) > 2 and w.endswith("e") and not w.endswith(("le", "ee", "ye")):
-            count -= 1
-        elif w.endswith(("ed", "es")) and len(w) > 3 and w[-3] not in "aeiouytdszcgx":
+        silent_e = len(w) > 2 and w.endswith("e") and not w.endswith(("le", "ee", "ye"))
+        silent_ed = w.endswith(("ed", "es")) and len(w) > 3 and w[-3] not in "aeiouytdszcgx"
+        if silent_e or silent_ed:
             count -= 1
     elif language == "fr":
         if len(w) > 2 and w.endswith(("e", "es", "ent")) and count > 1:
@@ -68,5 +69,7 @@ def syllables(word: str, language: str) -> int:
     elif language == "es":
         # Two strong vowels side by side are two syllables (hiatus: "le-e", "a-é-re-o").
         for group in groups:
-            count += sum(1 for a, b in zip(group, group[1:], strict=False) if a in _ES_STRONG and b in _ES_STRONG)
+            count += sum(
+                1 for a, b in itertools.pairwise(group) if a in _ES_STRONG and b in _ES_STRONG
+            )
     return max(1, count)

@@ -25,7 +25,10 @@ def test_a_blaming_draft_is_flagged_with_its_span_why_and_fix(api: Api) -> None:
     body = answer.json()
     blame = [f for f in body["findings"] if f["type"] == "blame"]
     assert [f["excerpt"] for f in blame] == ["As I already explained", "you should have"]
-    assert [text[f["start"] : f["end"]] for f in blame] == ["As I already explained", "you should have"]
+    assert [text[f["start"] : f["end"]] for f in blame] == [
+        "As I already explained",
+        "you should have",
+    ]
     assert all(f["why"] and f["fix"] for f in blame)
     assert body["language"] == "en"
     assert body["readability"]["formula"] == "Flesch reading ease"
@@ -38,7 +41,9 @@ def test_a_clean_draft_has_no_findings(api: Api) -> None:
     assert body["findings"] == []
 
 
-def test_with_a_ticket_the_name_and_what_they_tried_come_from_it(api: Api, mailbox: Mailbox) -> None:
+def test_with_a_ticket_the_name_and_what_they_tried_come_from_it(
+    api: Api, mailbox: Mailbox
+) -> None:
     ticket = new_ticket(
         mailbox,
         sender="Maria Lopez <maria@example.net>",
@@ -47,11 +52,18 @@ def test_with_a_ticket_the_name_and_what_they_tried_come_from_it(api: Api, mailb
     text = "Hello, please reinstall the app and tell me if it works."
     body = api.post("/drafts/check", {"text": text, "ticket": ticket.pk}).json()
     personal = [f for f in body["findings"] if f["type"] == "personal"]
-    assert {f["excerpt"] for f in personal} == {"Hello, please reinstall the app and tell me if it works.", "reinstall"}
+    assert {f["excerpt"] for f in personal} == {
+        "Hello, please reinstall the app and tell me if it works.",
+        "reinstall",
+    }
     assert any("Maria" in f["why"] for f in personal)
 
-    fixed = "Hi Maria, thanks for reinstalling already. I'll check the crash logs and write by noon."
-    assert "personal" not in _types(api.post("/drafts/check", {"text": fixed, "ticket": ticket.pk}).json())
+    fixed = (
+        "Hi Maria, thanks for reinstalling already. I'll check the crash logs and write by noon."
+    )
+    assert "personal" not in _types(
+        api.post("/drafts/check", {"text": fixed, "ticket": ticket.pk}).json()
+    )
 
 
 def test_german_blame_is_found_and_graded_by_amstad(api: Api) -> None:
@@ -76,7 +88,10 @@ def test_an_upset_customer_needs_more_than_sorry_for_any_inconvenience(api: Api)
 def test_the_desks_glossary_is_used(api: Api) -> None:
     body = api.post(
         "/drafts/check",
-        {"text": "Your order is in the WMS queue; I'll update you today.", "glossary": {"WMS": "warehouse"}},
+        {
+            "text": "Your order is in the WMS queue; I'll update you today.",
+            "glossary": {"WMS": "warehouse"},
+        },
     ).json()
     jargon = [f for f in body["findings"] if f["type"] == "jargon"]
     assert [f["excerpt"] for f in jargon] == ["WMS"]
@@ -84,8 +99,13 @@ def test_the_desks_glossary_is_used(api: Api) -> None:
 
 
 def test_bad_input_is_a_clear_422(api: Api) -> None:
-    for body in ({}, {"text": "x", "language": "xx"}, {"text": "x", "ticket": 0}, {"text": "x", "colour": 1},
-                 {"text": "x" * 20_001}):
+    for body in (
+        {},
+        {"text": "x", "language": "xx"},
+        {"text": "x", "ticket": 0},
+        {"text": "x", "colour": 1},
+        {"text": "x" * 20_001},
+    ):
         answer = api.post("/drafts/check", body)
         assert answer.status_code == 422, body
         assert answer.json()["detail"] == "invalid request"
@@ -94,7 +114,9 @@ def test_bad_input_is_a_clear_422(api: Api) -> None:
 def test_a_ticket_the_caller_may_not_see_is_a_404(client: Client, mailbox: Mailbox) -> None:
     olga = agent_create(email="olga@example.com", name="Olga", role="agent", team="Billing")
     supervisor = agent_create(email="sue@example.com", name="Sue", role="supervisor")
-    technical: Ticket = new_ticket(mailbox, sender="Zed <z@example.org>", body="SECRET I already reinstalled.\n")
+    technical: Ticket = new_ticket(
+        mailbox, sender="Zed <z@example.org>", body="SECRET I already reinstalled.\n"
+    )
     ticket_set_properties(
         ticket=technical, actor=supervisor, team=Team.objects.get_or_create(name="Technical")[0]
     )

@@ -27,7 +27,9 @@ def test_a_blaming_draft_is_flagged_and_the_flag_clears_when_fixed(
     expect(assistant).to_be_hidden()
 
     message = page.get_by_label("Message")
-    message.press_sequentially("Hi Jane, as I already explained, you should have saved it.", delay=40)
+    message.press_sequentially(
+        "Hi Jane, as I already explained, you should have saved it.", delay=40
+    )
     expect(blame.first).to_be_visible()
     expect(blame).to_have_count(2)
     expect(blame.first).to_contain_text("as I already explained")
@@ -36,14 +38,18 @@ def test_a_blaming_draft_is_flagged_and_the_flag_clears_when_fixed(
 
     message.press("Control+a")
     message.press("Backspace")
-    message.press_sequentially("Hi Jane, please restart the app and I'll check the export today.", delay=40)
+    message.press_sequentially(
+        "Hi Jane, please restart the app and I'll check the export today.", delay=40
+    )
     expect(blame).to_have_count(0)
     # What the customer said they tried is noticed too.
     expect(assistant.locator("[data-type=personal]")).to_contain_text("already did this")
 
     message.press("Control+a")
     message.press("Backspace")
-    message.press_sequentially("Hi Jane, I'll check the export log and write again today.", delay=40)
+    message.press_sequentially(
+        "Hi Jane, I'll check the export log and write again today.", delay=40
+    )
     expect(assistant.locator("[data-type]")).to_have_count(0)
     expect(assistant).to_contain_text("Nothing to flag")
 

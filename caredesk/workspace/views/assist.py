@@ -20,7 +20,9 @@ MAX_DRAFT = 20_000  # as the API's check: past this the checks would not help
 def draft_check_view(request: HttpRequest, ref: int) -> JsonResponse:
     text = request.POST.get("text", "")
     if len(text) > MAX_DRAFT:
-        return JsonResponse({"error": f"the draft is longer than {MAX_DRAFT} characters"}, status=400)
+        return JsonResponse(
+            {"error": f"the draft is longer than {MAX_DRAFT} characters"}, status=400
+        )
     try:
         context = draft_context_get(reference=ref, principal=principal_of_request(request))
     except NotFound as exc:
