@@ -283,11 +283,27 @@ def _personal(
     return found
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?\n]")
+_ALREADY = re.compile(
+    r"\b(?:already|thanks for|thank you for|schon|bereits|danke für|déjà|merci d[’']avoir|ya)\b",
+    re.IGNORECASE,
+)
+
+
 def _acknowledged(said: re.Pattern[str], text: str, asked: re.Match[str]) -> bool:
     """The draft mentions the step as done near where it names it ("since you already
     reinstalled, ..."), in words other than the request itself."""
-    start = max(0, asked.start() - 40)
-    for match in said.finditer(text, start, asked.end() + 40):
+    # Within the sentence that asks, at most 40 characters either side.
+    start, end = max(0, asked.start() - 40), min(len(text), asked.end() + 40)
+    before = _SENTENCE_BREAK.search(text[start : asked.start()][::-1])
+    if before:
+        start = asked.start() - before.start()
+    after = _SENTENCE_BREAK.search(text, asked.end(), end)
+    if after:
+        end = after.start()
+    if _ALREADY.search(text, start, end):
+        return True
+    for match in said.finditer(text, start, end):
         if match.end() <= asked.start() or match.start() >= asked.end():
             return True
     return False

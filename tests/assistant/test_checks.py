@@ -192,6 +192,13 @@ def test_acknowledging_what_they_tried_is_not_asking_again() -> None:
         "You reinstalled already, so reinstalling again will not help; I'll check the logs today."
     )
     assert not _of("personal", draft_check(text=text, customer_text="I reinstalled it.").findings)
+    thanked = "Hi Jane, thanks for reinstalling already. I'll check the logs."
+    assert not _of(
+        "personal", draft_check(text=thanked, customer_text="I reinstalled it.").findings
+    )
+    # "already" in another sentence does not count.
+    other = "You already paid. Please reinstall the app."
+    assert _of("personal", draft_check(text=other, customer_text="I reinstalled it.").findings)
 
 
 def test_several_instructions_want_numbered_steps() -> None:
