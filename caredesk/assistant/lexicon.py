@@ -425,7 +425,7 @@ CLOSING: dict[str, re.Pattern[str]] = {
 # Steps a customer says they already took, and how a draft would ask for them again.
 # key -> language -> (said by the customer, asked in the draft)
 TRIED: dict[str, dict[str, tuple[re.Pattern[str], re.Pattern[str]]]] = {
-    "reinstall": {
+    "reinstalling": {
         "en": (
             _any(r"\b(?:re-?installed|re-?installing)\b"),
             _any(r"\bre-?install(?:ing)?\b(?!ed)"),
@@ -440,7 +440,7 @@ TRIED: dict[str, dict[str, tuple[re.Pattern[str], re.Pattern[str]]]] = {
             _any(r"\breinstal(?:e|ar|arla|arlo)\b"),
         ),
     },
-    "restart": {
+    "restarting": {
         "en": (
             _any(r"\b(?:restarted|rebooted|restarting|rebooting|turned it off and on)\b"),
             _any(
@@ -454,7 +454,7 @@ TRIED: dict[str, dict[str, tuple[re.Pattern[str], re.Pattern[str]]]] = {
         "fr": (_any(r"\bredémarrée?\b"), _any(r"\bredémarrer\b", r"\bredémarrez\b")),
         "es": (_any(r"\breiniciad[oa]\b", r"\breinicié\b"), _any(r"\breinici(?:e|ar|arlo|arla)\b")),
     },
-    "clear cache": {
+    "clearing the cache": {
         "en": (
             _any(r"\bclear(?:ed|ing) (?:the |my )?(?:browser(?:[’']s)? )?(?:cache|cookies)\b"),
             _any(r"\bclear(?:ing)? (?:the |your )?(?:browser(?:[’']s)? )?(?:cache|cookies)\b"),
@@ -475,7 +475,7 @@ TRIED: dict[str, dict[str, tuple[re.Pattern[str], re.Pattern[str]]]] = {
             _any(r"\b(?:borr|limpi)(?:e|ar) (?:la )?caché\b"),
         ),
     },
-    "reset password": {
+    "resetting the password": {
         "en": (
             _any(
                 r"\breset (?:my )?password\b",
@@ -500,7 +500,7 @@ TRIED: dict[str, dict[str, tuple[re.Pattern[str], re.Pattern[str]]]] = {
             _any(r"\brestablezca su contraseña\b", r"\brestablecer su contraseña\b"),
         ),
     },
-    "log out": {
+    "signing out and in": {
         "en": (
             _any(r"\b(?:logged|signed) out\b", r"\b(?:logging|signing) out and (?:back )?in\b"),
             _any(r"\b(?:log|sign)(?:ging)? out\b"),
@@ -515,7 +515,7 @@ TRIED: dict[str, dict[str, tuple[re.Pattern[str], re.Pattern[str]]]] = {
             _any(r"\bcierre (?:la )?sesión\b", r"\bcerrar (?:la )?sesión\b"),
         ),
     },
-    "check spam": {
+    "looking in the spam folder": {
         "en": (
             _any(
                 r"\bchecked (?:my |the )?(?:spam|junk)\b",
@@ -536,7 +536,7 @@ TRIED: dict[str, dict[str, tuple[re.Pattern[str], re.Pattern[str]]]] = {
             _any(r"\brevise (?:su |la carpeta de )?spam\b"),
         ),
     },
-    "other browser": {
+    "another browser": {
         "en": (
             _any(r"\b(?:tried|used|using|in) (?:another|a different|other) browsers?\b"),
             _any(r"\b(?:try|use|using) (?:another|a different) browser\b"),
@@ -558,7 +558,7 @@ TRIED: dict[str, dict[str, tuple[re.Pattern[str], re.Pattern[str]]]] = {
             _any(r"\bpruebe (?:con )?otro navegador\b"),
         ),
     },
-    "update": {
+    "updating": {
         "en": (
             _any(r"\bupdated (?:the app|it|to the latest|my app)\b", r"\bon the latest version\b"),
             _any(r"\bupdat(?:e|ing) (?:the app|your app|to the latest)\b"),
