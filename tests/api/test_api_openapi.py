@@ -46,6 +46,7 @@ def test_the_document_lists_every_endpoint_behind_bearer_auth(document: dict[str
         ("POST", "/api/v1/notifications/{id}/read"),
         ("GET", "/api/v1/inbound"),
         ("GET", "/api/v1/inbound/{intake_id}/raw"),
+        ("POST", "/api/v1/drafts/check"),
     }
     assert document["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
     for item in document["paths"].values():
