@@ -480,6 +480,304 @@ SCENARIOS: list[Scenario] = [
 ]
 
 
+# Held out: whole pairs written in other words than the ones above, after the checks were last
+# changed, labelled by what a support lead would point out; scored separately, never tuned on.
+HELD_OUT: list[tuple[str, str, bool, str, str, list[str]]] = [
+    # (lang, name, upset, customer, draft, expected)
+    (
+        "en",
+        "Rob",
+        True,
+        "I've asked for this invoice three times already. Is anyone even reading these?",
+        "Hi Rob,\n\nYou're right to be annoyed, and I apologise that it took three emails. The invoice is attached to this reply.\n\nIf anything on it looks wrong, reply here and I'll correct it today.\n\nAnn",
+        [],
+    ),
+    (
+        "en",
+        "Rob",
+        True,
+        "I've asked for this invoice three times already. Is anyone even reading these?",
+        "Hi Rob,\n\nThe invoice is attached to this reply.\n\nIf anything on it looks wrong, reply here and I'll correct it today.\n\nAnn",
+        ["empathy"],
+    ),
+    (
+        "en",
+        "Alice",
+        False,
+        "My package says delivered but it isn't here.",
+        "Hi Alice,\n\nI've opened a trace with the courier. They usually answer within two working days, and I'll email you as soon as they do.\n\nAnn",
+        [],
+    ),
+    (
+        "en",
+        "Alice",
+        False,
+        "My package says delivered but it isn't here.",
+        "Hi Alice,\n\nI've opened a trace with the courier.\n\nAnn",
+        ["clarity"],
+    ),
+    (
+        "en",
+        "Peter",
+        False,
+        "How do I export my contacts?",
+        "Hi Peter,\n\nGo to Contacts, click the three dots at the top, choose Export and pick CSV. The file downloads straight away. Then open it in your spreadsheet program.\n\nAnn",
+        ["clarity", "jargon"],
+    ),
+    (
+        "en",
+        "Peter",
+        False,
+        "How do I export my contacts?",
+        "Hi Peter,\n\n1. Go to Contacts.\n2. Click the three dots at the top.\n3. Choose Export.\n\nThe file downloads straight away.\n\nAnn",
+        [],
+    ),
+    (
+        "en",
+        "Nina",
+        False,
+        "The app logs me out every few minutes. I already cleared the cache and reinstalled.",
+        "Hi Nina,\n\nSorry about that. Could you clear the cache once more and let me know?\n\nAnn",
+        ["jargon", "personal"],
+    ),
+    (
+        "en",
+        "Nina",
+        False,
+        "The app logs me out every few minutes. I already cleared the cache and reinstalled.",
+        "Hi Nina,\n\nThanks for already trying those two things. Our developers found a bug in the sign-in timer, and we will release the fix on Wednesday.\n\nAnn",
+        [],
+    ),
+    (
+        "en",
+        "Omar",
+        False,
+        "Why did my bill go up?",
+        "Hi Omar,\n\nThe price change was announced in March. Obviously the new rate applies from your next renewal, which I'll explain in more detail tomorrow.\n\nAnn",
+        ["blame", "readability"],
+    ),
+    (
+        "en",
+        "Omar",
+        False,
+        "Why did my bill go up?",
+        "Hi Omar,\n\nWe announced a new price in March, and it applies from your renewal on the 1st. I'll send you a breakdown of the two amounts today.\n\nAnn",
+        [],
+    ),
+    (
+        "en",
+        "Julia",
+        True,
+        "This is ridiculous. My account got suspended for no reason and I have a client meeting in an hour!!",
+        "Hi Julia,\n\nWe apologise for any inconvenience. Your account is active again.\n\nAnn",
+        ["empathy", "clarity"],
+    ),
+    (
+        "en",
+        "Julia",
+        True,
+        "This is ridiculous. My account got suspended for no reason and I have a client meeting in an hour!!",
+        "Hi Julia,\n\nI'm really sorry this happened right before your meeting. I have switched your account back on just now, and I'll find out why it was stopped by tomorrow.\n\nAnn",
+        ["readability"],
+    ),
+    (
+        "en",
+        "Ben",
+        False,
+        "Can you send me a copy of my contract?",
+        "Hello,\n\nAttached is a copy of your contract. Let me know if you need the signed version too and I will send it today.\n\nAnn",
+        ["personal"],
+    ),
+    (
+        "en",
+        "Ben",
+        False,
+        "Can you send me a copy of my contract?",
+        "Hi Ben,\n\nPer my previous message, the contract is in your account under Documents. I will attach it here as well today.\n\nAnn",
+        ["blame"],
+    ),
+    (
+        "en",
+        "Carla",
+        False,
+        "Your form doesn't accept my postcode.",
+        "Hi Carla,\n\nThe form wants the postcode without the space, so 'SW1A1AA'. We'll fix the form so it accepts both by Friday.\n\nAnn",
+        [],
+    ),
+    (
+        "en",
+        "Carla",
+        False,
+        "Your form doesn't accept my postcode.",
+        "Hi Carla,\n\nThe validation regex on the frontend rejects the space. We'll fix it by Friday.\n\nAnn",
+        ["jargon"],
+    ),
+    (
+        "en",
+        "Dev",
+        False,
+        "I can't connect my bank. I already logged out and back in.",
+        "Hi Dev,\n\nPlease log out and log back in, then try connecting the bank again.\n\nAnn",
+        ["personal"],
+    ),
+    (
+        "en",
+        "Dev",
+        False,
+        "I can't connect my bank. I already logged out and back in.",
+        "Hi Dev,\n\nYour bank changed how it lets apps connect last week. We are updating our side and I'll tell you on Thursday when it works again.\n\nAnn",
+        [],
+    ),
+    (
+        "en",
+        "Eva",
+        False,
+        "Hi, is there a student discount?",
+        "Hi Eva,\n\nYes: students get 30% off with a university email address. Sign up with that address and the discount applies at checkout.\n\nAnn",
+        [],
+    ),
+    (
+        "en",
+        "Eva",
+        False,
+        "Hi, is there a student discount?",
+        "Hi Eva,\n\nStudents are entitled to a discount which is applied automatically when a sign-up is completed using an address that has been issued by an accredited institution of higher education, provided the enrolment can be verified.\n\nAnn",
+        ["readability", "clarity"],
+    ),
+    # German
+    (
+        "de",
+        "Paul",
+        True,
+        "Ich warte seit drei Wochen auf meine Rückerstattung! Das ist eine Frechheit.",
+        "Hallo Paul,\n\nDrei Wochen sind viel zu lang, und ich verstehe Ihren Ärger. Ich habe die Erstattung heute angewiesen.\n\nViele Grüße\nAnn",
+        [],
+    ),
+    (
+        "de",
+        "Paul",
+        True,
+        "Ich warte seit drei Wochen auf meine Rückerstattung! Das ist eine Frechheit.",
+        "Hallo Paul,\n\nFür eventuelle Unannehmlichkeiten bitten wir um Entschuldigung. Die Erstattung ist heute angewiesen.\n\nViele Grüße\nAnn",
+        ["empathy"],
+    ),
+    (
+        "de",
+        "Eva",
+        False,
+        "Wie kann ich mein Abo kündigen?",
+        "Hallo Eva,\n\nGehen Sie einfach auf Konto und klicken Sie auf Kündigen. Sie erhalten dann eine Bestätigung per E-Mail.\n\nViele Grüße\nAnn",
+        ["blame"],
+    ),
+    (
+        "de",
+        "Eva",
+        False,
+        "Wie kann ich mein Abo kündigen?",
+        "Guten Tag,\n\nSie können in Ihrem Konto unter Abo kündigen. Sie erhalten dann eine Bestätigung per E-Mail.\n\nViele Grüße\nAnn",
+        ["personal"],
+    ),
+    (
+        "de",
+        "Max",
+        False,
+        "Die Seite lädt nicht. Ich habe schon einen anderen Browser probiert.",
+        "Hallo Max,\n\nWie ich schon gesagt habe, liegt es an Ihrem Netzwerk. Wir prüfen es morgen noch einmal.\n\nViele Grüße\nAnn",
+        ["blame"],
+    ),
+    (
+        "de",
+        "Max",
+        False,
+        "Die Seite lädt nicht. Ich habe schon einen anderen Browser probiert.",
+        "Hallo Max,\n\nUnsere Server in Frankfurt hatten heute Morgen eine Störung. Seit 11 Uhr läuft wieder alles; bitte laden Sie die Seite neu.\n\nViele Grüße\nAnn",
+        [],
+    ),
+    # French
+    (
+        "fr",
+        "Claire",
+        False,
+        "Je n'arrive pas à télécharger ma facture.",
+        "Bonjour Claire,\n\nVoici votre facture en pièce jointe. Je vérifie le bouton de téléchargement et je vous réponds demain.\n\nCordialement,\nAnn",
+        [],
+    ),
+    (
+        "fr",
+        "Claire",
+        False,
+        "Je n'arrive pas à télécharger ma facture.",
+        "Bonjour Claire,\n\nIl suffit de cliquer sur Factures. Vous trouverez le fichier là-bas.\n\nCordialement,\nAnn",
+        ["blame"],
+    ),
+    (
+        "fr",
+        "Julien",
+        True,
+        "Troisième fois que je vous écris, toujours rien. Inadmissible !",
+        "Bonjour Julien,\n\nJe suis vraiment navré que vous ayez dû nous relancer. Votre commande part aujourd'hui.\n\nCordialement,\nAnn",
+        [],
+    ),
+    (
+        "fr",
+        "Julien",
+        True,
+        "Troisième fois que je vous écris, toujours rien. Inadmissible !",
+        "Bonjour Julien,\n\nVotre commande part aujourd'hui.\n\nCordialement,\nAnn",
+        ["empathy"],
+    ),
+    (
+        "fr",
+        "Inès",
+        False,
+        "Mon mot de passe ne marche plus, je l'ai déjà réinitialisé deux fois.",
+        "Bonjour Inès,\n\nPouvez-vous réinitialiser votre mot de passe depuis la page de connexion ?\n\nCordialement,\nAnn",
+        ["personal"],
+    ),
+    # Spanish
+    (
+        "es",
+        "Diego",
+        False,
+        "No me llega el código de verificación.",
+        "Hola, Diego:\n\nHe revisado su cuenta y el número de teléfono tenía un dígito de más. Ya lo he corregido; recibirá el código en unos minutos.\n\nSaludos,\nAnn",
+        [],
+    ),
+    (
+        "es",
+        "Diego",
+        False,
+        "No me llega el código de verificación.",
+        "Hola, Diego:\n\nObviamente el número de teléfono estaba mal. Ya lo he corregido.\n\nSaludos,\nAnn",
+        ["blame", "clarity"],
+    ),
+    (
+        "es",
+        "Elena",
+        True,
+        "¡Llevo una semana sin servicio! Es inaceptable.",
+        "Hola, Elena:\n\nLamento mucho que lleve una semana sin servicio. Un técnico irá a su casa mañana entre las 9 y las 12.\n\nSaludos,\nAnn",
+        [],
+    ),
+    (
+        "es",
+        "Elena",
+        True,
+        "¡Llevo una semana sin servicio! Es inaceptable.",
+        "Hola, Elena:\n\nDisculpe las molestias ocasionadas. Un técnico irá a su casa mañana entre las 9 y las 12.\n\nSaludos,\nAnn",
+        ["empathy"],
+    ),
+    (
+        "es",
+        "Raúl",
+        False,
+        "¿Cómo cambio mi plan?",
+        "Hola:\n\nPuede cambiarlo en Ajustes, en la sección Plan. El cambio se aplica desde hoy.\n\nSaludos,\nAnn",
+        ["personal"],
+    ),
+]
+
+
 def draft(
     sc: Scenario,
     *,
@@ -574,12 +872,27 @@ def pairs() -> list[dict[str, object]]:
     return out
 
 
+def held_out() -> list[dict[str, object]]:
+    return [
+        {
+            "id": 1001 + i,
+            "language": lang,
+            "customer": {"name": name, "upset": upset, "text": customer},
+            "draft": text,
+            "expected": sorted(expected),
+            "variant": "held out",
+        }
+        for i, (lang, name, upset, customer, text, expected) in enumerate(HELD_OUT)
+    ]
+
+
 if __name__ == "__main__":
     data = {
         "about": "Labelled (customer email, draft) pairs for bench/assistant.py, written by hand "
         "for caredesk (see bench/assistant_set_build.py). expected: the finding types the draft "
         "should raise; none for a good reply.",
         "pairs": pairs(),
+        "held_out": held_out(),
     }
     OUT.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"{len(data['pairs'])} pairs -> {OUT}")
+    print(f"{len(data['pairs'])} pairs and {len(data['held_out'])} held out -> {OUT}")
