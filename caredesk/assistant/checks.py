@@ -331,7 +331,9 @@ def _clarity(text: str, split: list[Sentence], lang: str) -> list[Finding]:
         )
     has_steps = bool(loose) or bool(numbered_lines)
     if not has_steps and not lx.NEXT_STEP[lang].search(text) and not lx.CLOSING[lang].search(text):
-        last = split[-1] if split else Sentence(0, len(text), text)
+        # The last sentence of some length: not the signature under it.
+        long_enough = [s for s in split if len(words(s.text)) >= 4]
+        last = (long_enough or split or [Sentence(0, len(text), text)])[-1]
         found.append(
             Finding(
                 "clarity",

@@ -213,8 +213,10 @@ def test_several_instructions_want_numbered_steps() -> None:
 
 
 def test_no_next_step_or_time() -> None:
-    found = _of("clarity", draft_check(text="We looked at your order.").findings)
+    text = "Hi Jane,\n\nWe looked at your order.\n\nBest,\nAnn"
+    found = _of("clarity", draft_check(text=text).findings)
     assert len(found) == 1 and "next" in found[0].why
+    assert text[found[0].start : found[0].end] == "We looked at your order."  # not the signature
     for fine in (
         "We looked at your order; I'll write again by Friday.",
         "We looked at your order and it leaves tomorrow.",
