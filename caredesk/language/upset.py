@@ -140,15 +140,24 @@ def upset_assess(text: str, *, language: str, signals: Signals | None = None) ->
         languages = [language] if language == "en" else [language, "en"]
     else:
         languages = list(_COMPILED)
-    strongest = 0
+    found: list[tuple[int, int, int]] = []  # start, end, weight
     for code in languages:
         for pattern, weight in _COMPILED[code]:
-            found = pattern.search(sample)
-            if found is not None:
-                phrase = " ".join(found.group(0).split()).lower()
-                reasons.append(f"'{phrase}'")
-                score += weight
-                strongest = max(strongest, weight)
+            match = pattern.search(sample)
+            if match is not None:
+                found.append((match.start(), match.end(), weight))
+    # Overlapping phrases ("I will cancel" and "cancel my subscription") are one reason, with
+    # the weight of the strongest.
+    taken: list[tuple[int, int, int]] = []
+    for start, end, weight in sorted(found):
+        if taken and start < taken[-1][1]:
+            last = taken[-1]
+            taken[-1] = (last[0], max(last[1], end), max(last[2], weight))
+        else:
+            taken.append((start, end, weight))
+    for start, end, weight in taken:
+        reasons.append(f"'{' '.join(sample[start:end].split()).lower()}'")
+        score += weight
     if _shouting(sample):
         reasons.append("shouting")
         score += 2
