@@ -154,9 +154,9 @@ class Planner:
         return decision
 
     def _language(self, decision: Decision) -> None:
-        """A confident detection becomes the sender's language (an agent's choice stays)."""
+        """A sure detection becomes the sender's language (an agent's choice stays)."""
         item = decision.item
-        if not item.language.known or item.verdict.kind != Kind.HUMAN or item.sender is None:
+        if not item.language.sure or item.verdict.kind != Kind.HUMAN or item.sender is None:
             return
         customer = self._customers.get(item.sender.address)
         if customer is None:

@@ -20,7 +20,9 @@ UNKNOWN = "unknown"
 # confidence, a text is too short to tell: the caller keeps the customer's known language.
 MIN_LETTERS = 12
 MIN_CJK = 4
-MIN_CONFIDENCE = 0.90
+MIN_CONFIDENCE = 0.50
+# Sure enough to become the customer's language (bench/language.py: no wrong answer above it).
+SURE = 0.90
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -39,6 +41,11 @@ class Detected:
     @property
     def known(self) -> bool:
         return self.language != UNKNOWN
+
+    @property
+    def sure(self) -> bool:
+        """Sure enough to take as the customer's language."""
+        return self.known and self.confidence >= SURE
 
 
 NOTHING = Detected(UNKNOWN, 0.0)

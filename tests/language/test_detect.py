@@ -31,6 +31,7 @@ def test_support_texts_are_read_in_their_language(text: str, language: str) -> N
     found = language_detect(text, languages=DESK)
     assert found.language == language
     assert found.known and found.confidence >= MIN_CONFIDENCE
+    assert found.sure
 
 
 @pytest.mark.parametrize("text", ["ok", "Danke", "Thanks!", "👍", "", "12345 67890", "  \n "])
@@ -38,6 +39,12 @@ def test_a_text_too_short_to_tell_is_unknown(text: str) -> None:
     found = language_detect(text, languages=DESK)
     assert found.language == UNKNOWN
     assert not found.known
+
+
+def test_a_detection_can_be_known_without_being_sure_enough_for_the_customer() -> None:
+    # Danish and Norwegian are close: the answer is kept on the message, not on the customer.
+    found = language_detect("Mere herom på landsmødet.", languages=DESK)
+    assert found.known and not found.sure
 
 
 def test_addresses_and_links_do_not_count_as_words() -> None:
