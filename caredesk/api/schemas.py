@@ -157,6 +157,19 @@ class MessageOut(Schema):
     created_at: datetime
     attachments: list[AttachmentOut]
     delivery: DeliveryOut | None = Field(None, description="for outgoing email only")
+    language: str = Field(
+        description="for a customer's message, the language of new_text (ISO 639-1, e.g. de); "
+        '"unknown" when too short to tell; "" for other messages'
+    )
+    language_confidence: float | None = Field(
+        description="the detector's confidence in language, 0 to 1; null when not read"
+    )
+    upset_level: int = Field(
+        description="how upset the customer sounds: 0 calm, 1 annoyed, 2 upset, 3 angry"
+    )
+    upset_reasons: list[str] = Field(
+        description='why, in short phrases: "\'third time\'", "waited 3 days"'
+    )
 
     # The bodies as the selectors cut them in the database (caredesk.tickets.bodies).
     @staticmethod

@@ -174,6 +174,9 @@ CAREDESK_PARTICIPANTS_PER_TICKET = env.get_int("PARTICIPANTS_PER_TICKET", 50)
 CAREDESK_ACK_HOLD_SECONDS = env.get_int("ACK_HOLD_SECONDS", 10)
 # ... and, while emails received before it still wait to be processed, at most this long.
 CAREDESK_ACK_HOLD_MAX_SECONDS = env.get_int("ACK_HOLD_MAX_SECONDS", 120)
+# The languages customers write to this desk in (ISO 639-1 codes). Detection chooses among these
+# only, which is what makes it reliable on short emails: docs/language.md.
+CAREDESK_LANGUAGES = env.get("LANGUAGES", "en,de,fr,es,it,nl,pt,pl,sv,da,no,fi,ja,zh,ru,tr")
 CAREDESK_STUCK_INTAKE_SECONDS = env.get_int("STUCK_INTAKE_SECONDS", 60)
 # All files attached to one reply or note together. Base64 makes them a third bigger on the
 # wire: lower this if the relay or customers' providers take less than about 27 MB per email.

@@ -28,9 +28,19 @@ class OrganisationDomain(models.Model):
         return self.domain
 
 
+class LanguageSource(models.TextChoices):
+    NONE = "", "Not known"
+    DETECTED = "detected", "Detected from their emails"
+    AGENT = "agent", "Set by an agent"
+
+
 class Customer(TimestampedModel):
     name = models.CharField(max_length=200, blank=True)
     language = models.CharField(max_length=10, blank=True)
+    # Where `language` comes from. Detection never overwrites an agent's choice.
+    language_source = models.CharField(
+        max_length=10, choices=LanguageSource.choices, blank=True, default=LanguageSource.NONE
+    )
     timezone = models.CharField(
         max_length=64, blank=True, help_text="IANA zone, e.g. Europe/Berlin; promises use it"
     )

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest
-from caredesk.customers.models import Customer, CustomerAddress, Organisation
+from caredesk.customers.models import Customer, CustomerAddress, LanguageSource, Organisation
 
 
 class Unset:
@@ -88,6 +88,8 @@ def customer_update(*, customer: Customer, changes: CustomerChanges) -> list[str
                 f"language {language[:20]!r} is not a language code such as de or pt-BR"
             )
         new["language"] = language
+        # An agent's choice wins over detection from then on; clearing it hands back to detection.
+        new["language_source"] = LanguageSource.AGENT if language else LanguageSource.NONE
     if changes.timezone is not None:
         zone = changes.timezone.strip()
         if zone and zone not in _zones():
@@ -112,7 +114,20 @@ def customer_update(*, customer: Customer, changes: CustomerChanges) -> list[str
         setattr(customer, field, new[field])
     if changed:
         customer.save(update_fields=changed)
-    return [field.removesuffix("_id") for field in changed]
+    return [field.removesuffix("_id") for field in changed if field != "language_source"]
+
+
+def customer_language_detect(*, customer: Customer, language: str) -> bool:
+    """Take `language`, detected with confidence from what the customer wrote, as their language
+    (in memory; the caller saves): the latest confident detection wins, unless an agent chose
+    their language. Returns whether anything changed."""
+    if customer.language_source == LanguageSource.AGENT:
+        return False
+    if customer.language == language and customer.language_source == LanguageSource.DETECTED:
+        return False
+    customer.language = language
+    customer.language_source = LanguageSource.DETECTED
+    return True
 
 
 @cache

@@ -10,27 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
 
 from caredesk.conversation.index import ConversationIndex, Stored
 from caredesk.core import clock
 from caredesk.core.text import subject_untagged
 from caredesk.customers.models import Customer
 from caredesk.customers.selectors import customers_by_address, organisations_by_domain
+from caredesk.customers.services import customer_language_detect
 from caredesk.history.events import Event
 from caredesk.inbound.bounces import bounce_record
 from caredesk.inbound.models import IntakeStatus, Source
 from caredesk.inbound.prepare import Incoming
 from caredesk.inbound.types import Kind
+from caredesk.language.upset import Assessment, Signals, upset_assess
 from caredesk.mailboxes.models import Mailbox
 from caredesk.mailboxes.selectors import mailbox_owns_address
 from caredesk.tickets.acknowledgements import (
     acknowledgement_allowed,
     acknowledgements_sent_last_hour,
 )
-from caredesk.tickets.models import Status, Ticket
+from caredesk.tickets.models import Message, MessageKind, Status, Ticket
 from caredesk.tickets.opening import ticket_open_build
 from caredesk.tickets.selectors import priority_rules_current
 from caredesk.tickets.services import ticket_note_customer_message
@@ -57,6 +61,7 @@ class Decision:
     message_pk: int | None = None  # the message recorded, once written
     strays: tuple[Ticket, ...] = ()  # other parts of a split conversation: merge first
     notes: list[str] = field(default_factory=list)  # for the message's list of defects
+    upset: Assessment | None = None  # for a customer's message: how upset they sound
 
     @property
     def records_message(self) -> bool:
@@ -84,6 +89,7 @@ class Planner:
         self.new_tickets: set[int] = set()  # id() of the tickets this batch opens
         self.touched: dict[int, Ticket] = {}  # stored tickets whose fields changed, by pk
         self.renamed: dict[int, Customer] = {}  # stored customers who got their name
+        self.relanguaged: dict[int, Customer] = {}  # stored customers whose language changed
         self._by_key: dict[tuple[int, str, str], Decision] = {}  # the batch's recorded emails
 
     def decide(self, item: Incoming) -> Decision:
@@ -144,7 +150,51 @@ class Planner:
         if not item.is_auto:
             self._participants(decision, mailbox)
         self._remember(decision)
+        self._language(decision)
         return decision
+
+    def _language(self, decision: Decision) -> None:
+        """A sure detection becomes the sender's language (an agent's choice stays)."""
+        item = decision.item
+        if not item.language.sure or item.verdict.kind != Kind.HUMAN or item.sender is None:
+            return
+        customer = self._customers.get(item.sender.address)
+        if customer is None:
+            return
+        changed = customer_language_detect(customer=customer, language=item.language.language)
+        if changed and customer.pk is not None:
+            self.relanguaged[customer.pk] = customer
+
+    def assess(self, decisions: Sequence[Decision]) -> None:
+        """How upset each customer message sounds, with what no language is needed for: how
+        many times in a row the customer wrote without a reply (the batch's earlier emails
+        included) and since when. Reads the stored tickets' counts in one query."""
+        wanted = [d for d in decisions if d.records_message and d.item.verdict.kind == Kind.HUMAN]
+        stored = {
+            d.ticket.pk
+            for d in wanted
+            if d.ticket is not None
+            and d.ticket.pk is not None
+            and id(d.ticket) not in self.new_tickets
+        }
+        waiting = _unanswered(stored)
+        now = clock.now()
+        running: dict[int, tuple[int, datetime]] = {}
+        for decision in wanted:
+            ticket = decision.ticket
+            assert ticket is not None
+            before = running.get(id(ticket))
+            if before is None:
+                count, since = waiting.get(ticket.pk, (0, None)) if ticket.pk else (0, None)
+                before = (count, since or now)
+            count, since = before[0] + 1, before[1]
+            running[id(ticket)] = (count, since)
+            signals = Signals(
+                unanswered=count, waited=now - since, reopened=decision.follow_up_of is not None
+            )
+            decision.upset = upset_assess(
+                decision.item.split.new, language=decision.item.language.language, signals=signals
+            )
 
     def _participants(self, decision: Decision, mailbox: Mailbox) -> None:
         """The people an email adds to its ticket: its sender and whoever else it was addressed
@@ -247,6 +297,26 @@ class Planner:
         self._by_key[(item.row.mailbox_id, item.key, item.digest)] = decision
         people = [address, *(a.strip().lower() for a, _ in decision.participants)]
         self.index.remember(item, ticket, people)
+
+
+def _unanswered(ticket_ids: set[int]) -> dict[int, tuple[int, datetime | None]]:
+    """For each ticket, how many customer messages came after its last reply, and since when."""
+    if not ticket_ids:
+        return {}
+    last_reply = (
+        Message.objects.filter(ticket_id=OuterRef("ticket_id"), kind=MessageKind.REPLY)
+        .values("ticket_id")
+        .annotate(at=Max("created_at"))
+        .values("at")
+    )
+    rows = (
+        Message.objects.filter(ticket_id__in=ticket_ids, kind=MessageKind.CUSTOMER)
+        .annotate(replied=Subquery(last_reply))
+        .filter(Q(replied__isnull=True) | Q(created_at__gt=F("replied")))
+        .values("ticket_id")
+        .annotate(count=Count("id"), since=Min("created_at"))
+    )
+    return {row["ticket_id"]: (row["count"], row["since"]) for row in rows}
 
 
 def _reference(ticket: Ticket) -> str:

@@ -10,12 +10,15 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from caredesk.conversation.keys import lock_keys, tags_for_mailbox
 from caredesk.inbound.classify import classify
 from caredesk.inbound.models import InboundMessage
 from caredesk.inbound.parsing import parse_email
 from caredesk.inbound.quoting import split_reply
 from caredesk.inbound.types import Address, Classification, Kind, ParsedEmail, SplitText
+from caredesk.language.detect import NOTHING, Detected, language_detect, languages_parse
 from caredesk.mailboxes.models import Mailbox
 
 
@@ -31,6 +34,8 @@ class Incoming:
     key: str  # the Message-ID or its stand-in
     digest: str  # what it says: a second delivery has the same key *and* the same digest
     split: SplitText
+    # The language of what a person wrote now (split.new), not of the history they quote.
+    language: Detected = NOTHING
 
     @property
     def mailbox(self) -> Mailbox:
@@ -87,6 +92,11 @@ def incoming_prepare(row: InboundMessage) -> Incoming:
     parsed = parse_email(bytes(row.raw))
     verdict = classify(parsed)
     tags = tags_for_mailbox(row.mailbox, _recipient_addresses(parsed, row.envelope_to))
+    split = split_reply(parsed.text) if verdict.kind != Kind.BOUNCE else SplitText(new="")
+    language = NOTHING
+    if verdict.kind == Kind.HUMAN:
+        languages = languages_parse(settings.CAREDESK_LANGUAGES)
+        language = language_detect(split.new or parsed.subject, languages=languages)
     return Incoming(
         row=row,
         parsed=parsed,
@@ -95,7 +105,8 @@ def incoming_prepare(row: InboundMessage) -> Incoming:
         sender=_sender(parsed, row),
         key=message_key(parsed),
         digest=content_digest(parsed),
-        split=split_reply(parsed.text) if verdict.kind != Kind.BOUNCE else SplitText(new=""),
+        split=split,
+        language=language,
     )
 
 

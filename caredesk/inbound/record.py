@@ -40,6 +40,7 @@ def decisions_record(decisions: Sequence[Decision], planner: Planner) -> None:
     """Write everything `decisions` need, then point each intake row at its ticket and message.
     Runs inside the batch's transaction; emails to send are announced once it commits."""
     created = [d for d in decisions if d.created and d.ticket is not None]
+    planner.assess(decisions)
     _customers_create(created, planner)
     Ticket.objects.bulk_create([d.ticket for d in created if d.ticket is not None])
     sla = _sla_plan(created, planner)
@@ -63,6 +64,11 @@ def decisions_record(decisions: Sequence[Decision], planner: Planner) -> None:
             content_digest=item.digest,
             notes=decision.notes,
         )
+        if decision.upset is not None:  # a person's message: what caredesk read in it
+            message.language = item.language.language
+            message.language_confidence = item.language.confidence
+            message.upset_level = int(decision.upset.level)
+            message.upset_reasons = decision.upset.reasons
         messages.append(message)
         inbound.append((decision, message))
         if decision.acknowledge:
@@ -117,6 +123,7 @@ def decisions_record(decisions: Sequence[Decision], planner: Planner) -> None:
     saved += events_save(sla.write())
     rows_update(list(planner.touched.values()), TICKET_TOUCH_FIELDS)
     rows_update(list(planner.renamed.values()), ["name"])
+    rows_update(list(planner.relanguaged.values()), ["language", "language_source"])
     outbound_announce(outbound)
     ticket_changed_announce(saved)
 

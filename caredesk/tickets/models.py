@@ -150,6 +150,13 @@ class Message(TimestampedModel):
     references = models.TextField(blank=True)  # space-separated, in header order
     sent_at = models.DateTimeField(null=True, blank=True)  # the email's Date header
     defects = models.JSONField(default=list, blank=True)
+    # For customer messages, read from `new_text` at intake (caredesk.language): the language
+    # ("unknown" when too short to tell, "" when not read) and the detector's confidence, and how
+    # upset the customer sounds, 0 calm .. 3 angry, with the reasons shown to agents.
+    language = models.CharField(max_length=10, blank=True)
+    language_confidence = models.FloatField(null=True, blank=True)
+    upset_level = models.PositiveSmallIntegerField(default=0)
+    upset_reasons = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
