@@ -44,7 +44,11 @@ class DraftCheckIn(Schema):
     customer_name: Annotated[Text, Field(max_length=200)] | None = Field(
         None, description="the name to address the customer by (by default the ticket's)"
     )
-    upset: bool = Field(False, description="the customer's message reads as upset")
+    upset: bool = Field(
+        False,
+        description="the customer's message reads as upset (with a ticket: also when its latest "
+        "customer message does)",
+    )
     glossary: dict[
         Annotated[Text, Field(max_length=100)], Annotated[Text, Field(max_length=200)]
     ] = Field(default_factory=dict, max_length=500, description="your own terms -> plain words")
@@ -83,10 +87,11 @@ assert set(FINDING_TYPES) == {"readability", "jargon", "blame", "empathy", "pers
 def check(request: HttpRequest, body: DraftCheckIn) -> Any:
     """What a customer would stumble on in this draft: each finding with the span it is about,
     why, and a suggested fix. Nothing is stored; sending is never blocked by it."""
-    customer_text, customer_name, language = "", "", body.language
+    customer_text, customer_name, language, upset = "", "", body.language, body.upset
     if body.ticket is not None:
         context = draft_context_get(reference=body.ticket, principal=principal_of_request(request))
         customer_text, customer_name = context.customer_text, context.first_name
+        upset = upset or context.upset
         if language is None and context.language in LANGUAGES:
             language = context.language  # type: ignore[assignment]
     if body.customer_text is not None:
@@ -98,7 +103,7 @@ def check(request: HttpRequest, body: DraftCheckIn) -> Any:
         language=language or "en",
         customer_text=customer_text,
         customer_name=customer_name,
-        upset=body.upset,
+        upset=upset,
         glossary=body.glossary,
     )
     return {

@@ -1,11 +1,13 @@
 """What the reply assistant needs to know about a ticket to check a reply to it: the customer's
-latest message (what they wrote now, quotes removed), their first name and language."""
+latest message (what they wrote now, quotes removed, and whether it reads as upset), their first
+name and language."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from caredesk.access import Action, Principal, conversation_visible
+from caredesk.language.upset import Upset
 from caredesk.tickets.models import Message, MessageKind, Ticket
 from caredesk.tickets.selectors import ticket_get
 
@@ -15,6 +17,7 @@ class DraftContext:
     customer_text: str
     first_name: str
     language: str  # the customer's known language, "" when not known
+    upset: bool = False  # their latest message reads as upset or angry (caredesk.language.upset)
 
 
 def draft_context_get(*, reference: int, principal: Principal) -> DraftContext:
@@ -29,7 +32,7 @@ def draft_context_of(*, ticket: Ticket, principal: Principal) -> DraftContext:
         Message.objects.filter(ticket=ticket, kind=MessageKind.CUSTOMER)
         .filter(conversation_visible(principal))
         .order_by("-created_at", "-id")
-        .only("new_text", "text", "from_name")
+        .only("new_text", "text", "from_name", "upset_level")
         .first()
     )
     customer = ticket.customer
@@ -38,6 +41,7 @@ def draft_context_of(*, ticket: Ticket, principal: Principal) -> DraftContext:
         customer_text=(latest.new_text or latest.text) if latest else "",
         first_name=first_name(name),
         language=customer.language,
+        upset=latest is not None and latest.upset_level >= Upset.UPSET,
     )
 
 

@@ -130,3 +130,23 @@ def test_a_ticket_the_caller_may_not_see_is_a_404(client: Client, mailbox: Mailb
 
 def test_it_needs_a_token(anonymous: Api) -> None:
     assert anonymous.post("/drafts/check", {"text": "hello"}).status_code == 401
+
+
+def test_with_a_ticket_an_upset_customer_needs_an_acknowledgement(
+    api: Api, mailbox: Mailbox
+) -> None:
+    ticket = new_ticket(
+        mailbox,
+        sender="Maria Lopez <maria@example.net>",
+        subject="THIRD TIME!!",
+        body="This is the third time I write. Unacceptable! I will cancel my account!!\n",
+    )
+    assert ticket.messages.get(kind="customer").upset_level >= 2  # read as upset at intake
+    text = "Hi Maria, your refund was sent today. It reaches your card within three days."
+    body = api.post("/drafts/check", {"text": text, "ticket": ticket.pk}).json()
+    assert "empathy" in _types(body)
+    calm = new_ticket(mailbox, sender="kim@example.org", body="How do I export my data?\n")
+    text = "Hi Kim, open Settings and choose Export. The file arrives by email within an hour."
+    assert "empathy" not in _types(
+        api.post("/drafts/check", {"text": text, "ticket": calm.pk}).json()
+    )

@@ -36,6 +36,7 @@ def draft_check_view(request: HttpRequest, ref: int) -> JsonResponse:
         language=language,
         customer_text=context.customer_text,
         customer_name=context.first_name,
+        upset=context.upset,
     )
     grade = report.readability
     return JsonResponse(
