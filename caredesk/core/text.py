@@ -29,6 +29,18 @@ def normalise_subject(subject: str) -> str:
     return " ".join(_PREFIX.sub("", subject or "").split())
 
 
+def first_name(name: str) -> str:
+    """The name to greet someone by: "Anna" for "Anna Schmidt", "Maria" for "Lopez, Maria";
+    empty when there is none or the name is an email address (nobody is greeted as
+    "anna@example.com")."""
+    name = name.strip().strip('"')
+    if "," in name:
+        family, _, given = name.partition(",")
+        name = given if given.strip() else family
+    words = name.split()
+    return "" if not words or "@" in words[0] else words[0]
+
+
 def mask_address(address: str) -> str:
     """An address safe for logs: `j***@example.com`."""
     local, _, domain = address.partition("@")

@@ -68,13 +68,6 @@ def placeholders_in(text: str) -> list[str]:
     return list(dict.fromkeys(PLACEHOLDER.findall(text)))
 
 
-def first_name(name: str) -> str:
-    """The first word of a person's name ("Anna Schmidt" -> "Anna"); empty when there is none
-    or the name is an email address (nobody is greeted as "anna@example.com")."""
-    word = name.strip().split(maxsplit=1)[0] if name.strip() else ""
-    return "" if "@" in word else word.strip(",")
-
-
 def choose_language(
     available: list[str], *, customer_language: str, mailbox_language: str
 ) -> str | None:

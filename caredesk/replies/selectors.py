@@ -12,8 +12,9 @@ from caredesk.access import Action, Principal, template_check, templates_offered
 from caredesk.accounts.models import Agent
 from caredesk.core import clock
 from caredesk.core.errors import NotFound
+from caredesk.core.text import first_name
 from caredesk.replies.models import ReplyTemplate, ReplyTemplateVariant
-from caredesk.replies.render import Rendered, choose_language, first_name, render
+from caredesk.replies.render import Rendered, choose_language, render
 from caredesk.sla.models import ACTIVE_STATES, SlaTimer, TimerKind
 from caredesk.sla.promise import promise_phrase
 from caredesk.tickets.models import Ticket

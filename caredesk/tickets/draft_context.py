@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from caredesk.access import Action, Principal, conversation_visible
+from caredesk.core.text import first_name
 from caredesk.language.upset import Upset
 from caredesk.tickets.models import Message, MessageKind, Ticket
 from caredesk.tickets.selectors import ticket_get
@@ -43,12 +44,3 @@ def draft_context_of(*, ticket: Ticket, principal: Principal) -> DraftContext:
         language=customer.language,
         upset=latest is not None and latest.upset_level >= Upset.UPSET,
     )
-
-
-def first_name(name: str) -> str:
-    """The name to greet someone by: "Maria" for "Maria Lopez"; "Lopez" for "Lopez, Maria"."""
-    name = name.strip().strip('"')
-    if "," in name:
-        name = name.split(",", 1)[1]
-    parts = name.split()
-    return parts[0] if parts else ""

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from caredesk.core.text import first_name
 from caredesk.replies.macros import macro_problems, validate_macro
 from caredesk.replies.render import (
     VARIABLES,
     choose_language,
-    first_name,
     placeholders_in,
     render,
 )
@@ -93,7 +93,15 @@ def test_placeholders_in_a_reply_the_agent_edited() -> None:
 
 @pytest.mark.parametrize(
     ("name", "first"),
-    [("Anna Schmidt", "Anna"), ("  Jo ", "Jo"), ("", ""), ("anna@example.net", ""), ("Li,", "Li")],
+    [
+        ("Anna Schmidt", "Anna"),
+        ("  Jo ", "Jo"),
+        ("", ""),
+        ("anna@example.net", ""),
+        ("Li,", "Li"),
+        ("Lopez, Maria", "Maria"),
+        ('"Maria Lopez"', "Maria"),
+    ],
 )
 def test_first_name(name: str, first: str) -> None:
     assert first_name(name) == first

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
-from functools import cache
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -21,6 +18,7 @@ from caredesk.workspace.customers import (
     customer_tickets,
     organisations,
 )
+from caredesk.workspace.timezones import zone_choices
 from caredesk.workspace.views._common import agent_of, refused
 
 LABELS = {
@@ -31,12 +29,6 @@ LABELS = {
     "tier": "Tier",
     "vip": "VIP",
 }
-
-
-@cache
-def zone_names() -> list[str]:
-    """The IANA time zones, for the time zone field's suggestions."""
-    return sorted(zoneinfo.available_timezones())
 
 
 def _page(
@@ -53,7 +45,7 @@ def _page(
         "total": total,
         "editable": editable,
         "organisations": organisations() if "organisation" in editable else [],
-        "zones": zone_names(),
+        "zones": zone_choices(customer.timezone),
         "form_open": form_open,
     }
     return render(request, "workspace/customer.html", context, status=status)
