@@ -16,8 +16,8 @@ from pydantic import ConfigDict
 from caredesk.api.auth import principal_of_request
 from caredesk.api.fields import Text
 from caredesk.api.schemas import ErrorOut, ValidationErrorOut
-from caredesk.assistant import FINDING_TYPES, LANGUAGES, draft_check
-from caredesk.tickets.draft_context import draft_context_get
+from caredesk.assistant import FINDING_TYPES, draft_check
+from caredesk.tickets.draft_context import draft_context_get, draft_language
 from caredesk.tickets.selectors import MAX_ID
 
 router = Router(tags=["drafts"])
@@ -32,8 +32,8 @@ class DraftCheckIn(Schema):
     text: Annotated[Text, Field(max_length=MAX_DRAFT)] = Field(description="the draft reply")
     language: Language | None = Field(
         None,
-        description="the draft's language; by default the ticket customer's language when it is "
-        "one of these, otherwise en",
+        description="the draft's language; by default the language the draft is written in, "
+        "else the ticket customer's when it is one of these, else en",
     )
     ticket: int | None = Field(
         None, ge=1, le=MAX_ID, description="the ticket the draft replies to, as in #123"
@@ -87,20 +87,19 @@ assert set(FINDING_TYPES) == {"readability", "jargon", "blame", "empathy", "pers
 def check(request: HttpRequest, body: DraftCheckIn) -> Any:
     """What a customer would stumble on in this draft: each finding with the span it is about,
     why, and a suggested fix. Nothing is stored; sending is never blocked by it."""
-    customer_text, customer_name, language, upset = "", "", body.language, body.upset
+    customer_text, customer_name, known, upset = "", "", "", body.upset
     if body.ticket is not None:
         context = draft_context_get(reference=body.ticket, principal=principal_of_request(request))
         customer_text, customer_name = context.customer_text, context.first_name
         upset = upset or context.upset
-        if language is None and context.language in LANGUAGES:
-            language = context.language  # type: ignore[assignment]
+        known = context.language
     if body.customer_text is not None:
         customer_text = body.customer_text
     if body.customer_name is not None:
         customer_name = body.customer_name
     report = draft_check(
         text=body.text,
-        language=language or "en",
+        language=draft_language(body.text, asked=body.language, known=known),
         customer_text=customer_text,
         customer_name=customer_name,
         upset=upset,

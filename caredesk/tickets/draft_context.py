@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from caredesk.access import Action, Principal, conversation_visible
+from caredesk.assistant import LANGUAGES
 from caredesk.core.text import first_name
+from caredesk.language.detect import language_detect
 from caredesk.language.upset import Upset
 from caredesk.tickets.models import Message, MessageKind, Ticket
 from caredesk.tickets.selectors import ticket_get
@@ -44,3 +46,15 @@ def draft_context_of(*, ticket: Ticket, principal: Principal) -> DraftContext:
         language=customer.language,
         upset=latest is not None and latest.upset_level >= Upset.UPSET,
     )
+
+
+def draft_language(text: str, *, asked: str | None, known: str) -> str:
+    """The language to check a draft in: the one asked for, else the one the draft is written
+    in (an agent may answer a German customer in English), else the customer's known one,
+    else English; always one the assistant checks."""
+    if asked in LANGUAGES:
+        return str(asked)
+    detected = language_detect(text, languages=LANGUAGES)
+    if detected.known:
+        return detected.language
+    return known if known in LANGUAGES else "en"

@@ -150,3 +150,22 @@ def test_with_a_ticket_an_upset_customer_needs_an_acknowledgement(
     assert "empathy" not in _types(
         api.post("/drafts/check", {"text": text, "ticket": calm.pk}).json()
     )
+
+
+def test_an_english_draft_to_a_german_customer_is_checked_in_english(
+    api: Api, mailbox: Mailbox
+) -> None:
+    ticket = new_ticket(
+        mailbox,
+        sender="Anna Schmidt <anna@example.de>",
+        body="Ich habe mein Paket zurückgeschickt und noch keine Erstattung bekommen.\n",
+    )
+    assert Ticket.objects.get(pk=ticket.pk).customer.language == "de"
+    text = "As I already explained, you should have sent the parcel with tracking."
+    body = api.post("/drafts/check", {"text": text, "ticket": ticket.pk}).json()
+    assert body["language"] == "en"
+    assert "blame" in _types(body)
+    german = "Hallo Anna, Ihre Erstattung ist heute veranlasst worden und kommt bis Freitag an."
+    assert api.post("/drafts/check", {"text": german, "ticket": ticket.pk}).json()["language"] == (
+        "de"
+    )

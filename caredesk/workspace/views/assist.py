@@ -7,9 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
-from caredesk.assistant import LANGUAGES, draft_check
+from caredesk.assistant import draft_check
 from caredesk.core.errors import Forbidden, NotFound
-from caredesk.tickets.draft_context import draft_context_get
+from caredesk.tickets.draft_context import draft_context_get, draft_language
 from caredesk.workspace.views._common import principal_of_request
 
 MAX_DRAFT = 20_000  # as the API's check: past this the checks would not help
@@ -30,7 +30,7 @@ def draft_check_view(request: HttpRequest, ref: int) -> JsonResponse:
     except Forbidden as exc:
         return JsonResponse({"error": str(exc)}, status=403)
     asked = request.POST.get("language", "")
-    language = next((lang for lang in (asked, context.language) if lang in LANGUAGES), "en")
+    language = draft_language(text, asked=asked, known=context.language)
     report = draft_check(
         text=text,
         language=language,
