@@ -89,3 +89,28 @@ class ReplyTemplateVariant(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.template} ({self.language})"
+
+
+class TemplateUse(models.Model):
+    """A reply sent from a template: what its effectiveness (uses, reopen rate, time to solve)
+    is counted from. Written in the reply's transaction."""
+
+    template = models.ForeignKey(ReplyTemplate, on_delete=models.CASCADE, related_name="uses")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="template_uses"
+    )
+    message = models.ForeignKey(
+        "tickets.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    language = models.CharField(max_length=10, blank=True)
+    used_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["used_at", "id"]
+        indexes = [models.Index(fields=["template", "used_at"], name="template_use_by_time")]
+
+    def __str__(self) -> str:
+        return f"{self.template} on {self.ticket_id}"
