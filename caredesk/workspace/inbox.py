@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -191,6 +192,9 @@ class RowDetails:
     preview: str  # the start of the customer's latest text, on one line
     waiting_since: datetime | None  # when the customer wrote, while their email is the latest
     answered: bool = True  # an agent has replied to the customer (solving asks when not)
+    # How upset the customer's latest message sounds (caredesk.language.upset), 0 calm .. 3.
+    upset_level: int = 0
+    upset_reasons: tuple[str, ...] = ()
 
 
 def preview_line(text: str, limit: int = PREVIEW_CHARS) -> str:
@@ -234,6 +238,8 @@ def row_details(tickets: Sequence[Ticket]) -> dict[int, RowDetails]:
             preview=Subquery(
                 customer.annotate(start=Substr("new_text", 1, PREVIEW_READ)).values("start")[:1]
             ),
+            upset_level=first(customer, "upset_level"),
+            upset_reasons=first(customer, "upset_reasons"),
             requester=first(requester, "address"),
             address=first(address, "address"),
             answered=Exists(Message.objects.filter(ticket=OuterRef("pk"), kind=MessageKind.REPLY)),
@@ -264,5 +270,17 @@ def row_details(tickets: Sequence[Ticket]) -> dict[int, RowDetails]:
                 else None
             ),
             answered=bool(row.get("answered", True)),
+            upset_level=int(row.get("upset_level") or 0),
+            upset_reasons=tuple(_reasons(row.get("upset_reasons"))),
         )
     return details
+
+
+def _reasons(value: Any) -> list[str]:
+    """The stored reasons, read back (a JSON list; the subquery may hand SQLite's text)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    return [str(v) for v in value] if isinstance(value, list) else []

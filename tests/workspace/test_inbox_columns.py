@@ -246,3 +246,44 @@ def test_filters_and_bulk_changes_keep_the_sort_and_the_view(
     # From `/`, a bulk change comes back to the view `/` chose, not to `/` choosing again.
     landed = client.get("/").content.decode()
     assert '<input type="hidden" name="back" value="/inbox/unassigned">' in landed
+
+
+def test_rows_say_how_upset_the_customers_latest_message_sounds(
+    client: Client, mailbox: Mailbox
+) -> None:
+    ann = agent_create(email="ann@example.com", name="Ann", role="agent", password=PASSWORD)
+    angry = new_ticket(
+        mailbox,
+        sender="jo@example.org",
+        subject="Still no refund",
+        body="This is the THIRD time I am writing!!! Absolutely unacceptable. "
+        "Refund me today or I will cancel my account and dispute the charge.\n",
+    )
+    calm = new_ticket(
+        mailbox,
+        sender="kim@example.org",
+        subject="Invoice address",
+        body="Hello, could you change the address on my last invoice? Thank you.\n",
+    )
+    client.force_login(ann)
+    html = client.get("/inbox/open").content.decode()
+    badge = re.search(
+        r'<span class="upset level-(\d)" title="([^"]*)">(\w+)</span>', _row(html, angry)
+    )
+    assert badge, "the angry customer's row has no upset badge"
+    assert int(badge.group(1)) >= 2 and badge.group(3) in ("Upset", "Angry")
+    assert badge.group(2)  # the reasons, on hover
+    assert 'class="upset' not in _row(html, calm)
+    # The latest customer message counts: a calm follow-up shows its own, milder level (still
+    # unanswered, so not calm).
+    opening = angry.messages.get(kind="customer")
+    later = raw_email(
+        sender="jo@example.org",
+        body="Thanks, I see the refund now.\n",
+        in_reply_to=opening.message_id,
+    )
+    assert deliver(later, mailbox).ticket_id == angry.pk
+    html = client.get("/inbox/open").content.decode()
+    assert '<span class="upset level-1" title="2nd message without a reply">Annoyed</span>' in _row(
+        html, angry
+    )

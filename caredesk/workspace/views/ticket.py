@@ -21,6 +21,7 @@ from caredesk.history.kinds import EventKind
 from caredesk.inbound._html import sanitize_html
 from caredesk.sla.selectors import sla_views
 from caredesk.tickets.bodies import body_shown_chars, message_bodies, with_bodies_cut
+from caredesk.tickets.customer_context import customer_context
 from caredesk.tickets.models import (
     INBOUND_KINDS,
     Attachment,
@@ -123,6 +124,8 @@ def ticket_page(
         "answered": any(m.kind == MessageKind.REPLY for m in found.messages.all()),
         "merged": merged,
         "merge": merge or MergeForm(),
+        # Beside the draft: this customer's earlier tickets like this one, and what they tried.
+        "customer_context": None if merged else customer_context(ticket=found, principal=principal),
         "draft": draft,
         "draft_saved": draft_saved_label(draft=draft, agent=agent_of(request)) if draft else "",
         "attachments_max_mb": settings.CAREDESK_REPLY_ATTACHMENTS_MAX_MB,
