@@ -154,6 +154,7 @@ def draft_send(
                         status_after=status,
                         attachments=attachments,
                     )
+                    done = f"Reply sent; the ticket is {ticket.status} now."
                 else:
                     ticket_reply(
                         ticket=ticket,
@@ -163,9 +164,6 @@ def draft_send(
                         status_after=status,
                         attachments=attachments,
                     )
-                if template is not None:
-                    done = f"Reply sent; the ticket is {ticket.status} now."
-                else:
                     done = f"Reply sent; the ticket is {status} now." if status else "Reply sent."
             draft_discard(agent=agent, ticket=ticket)
     except InvalidRequest:

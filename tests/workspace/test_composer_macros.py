@@ -171,3 +171,16 @@ def test_a_template_no_longer_approved_is_said_not_a_500(
     )
     assert Draft.objects.get(ticket=ticket).text == "Refund."
     assert not ticket.messages.filter(kind=MessageKind.REPLY).exists()
+
+
+@pytest.mark.parametrize("value", ["²", "x", "-1", "99999999999999999999", ""])
+def test_a_template_field_that_is_not_an_id_is_ignored(
+    client: Client, mailbox: Mailbox, ann: Agent, value: str
+) -> None:
+    ticket = new_ticket(mailbox)
+    fields = {"kind": "reply", "text": "Hello.", "template": value, "since": value}
+    assert client.post(f"/tickets/{ticket.pk}/draft", fields).status_code == 200
+    assert Draft.objects.get(ticket=ticket).template is None
+    assert client.post(f"/tickets/{ticket.pk}/reply", fields).status_code == 302
+    assert ticket.messages.filter(kind=MessageKind.REPLY).count() == 1
+    assert not TemplateUse.objects.exists()

@@ -136,7 +136,7 @@ def _reply(request: HttpRequest, ref: int, limit: TotalSizeLimit) -> HttpRespons
 
 
 def _since(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 class TemplateFields(TypedDict):
@@ -149,7 +149,7 @@ def _template_fields(request: HttpRequest) -> TemplateFields:
     the agent dropped its macro."""
     value = request.POST.get("template", "")
     return {
-        "template": int(value) if value.isdigit() and len(value) < 11 else None,
+        "template": int(value) if value.isascii() and value.isdigit() and len(value) < 11 else None,
         "macro_dropped": request.POST.get("macro") == "drop",
     }
 
