@@ -12,6 +12,7 @@ from pydantic import ConfigDict
 from caredesk.api.fields import Email, Text
 from caredesk.api.schemas_sla import SlaDetailOut, SlaOut
 from caredesk.inbound.models import InboundMessage, IntakeStatus
+from caredesk.replies.selectors import MAX_ID as TEMPLATE_MAX_ID
 from caredesk.tickets.bodies import message_bodies
 from caredesk.tickets.models import Message, Status, Ticket, TicketEvent
 from caredesk.tickets.selectors import MAX_ID
@@ -280,7 +281,19 @@ class ReplyIn(Schema):
     text: Annotated[Text, Field(min_length=1, max_length=MAX_TEXT)]
     cc: list[Email] = Field(default_factory=list, max_length=50)
     status_after: Status | None = Field(
-        None, description="the status after replying; by default a new ticket becomes open"
+        None,
+        description="the status after replying; by default a new ticket becomes open. "
+        "Wins over the status of the template's macro",
+    )
+    template: int | None = Field(
+        None,
+        ge=1,
+        le=TEMPLATE_MAX_ID,
+        description="the id of the template the reply was made from (one offered to the "
+        "agent): its use is recorded and its macro applied to the ticket",
+    )
+    apply_macro: bool = Field(
+        True, description="false: record the template's use but leave its macro unapplied"
     )
 
 

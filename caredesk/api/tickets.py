@@ -35,7 +35,10 @@ from caredesk.api.schemas import (
 )
 from caredesk.api.schemas_sla import AssigneeIn, PriorityIn, PropertiesIn
 from caredesk.core.downloads import eml_download
+from caredesk.core.errors import InvalidRequest
 from caredesk.inbound.selectors import message_original_get
+from caredesk.replies.render import placeholders_in
+from caredesk.replies.sending import ticket_reply_from_template
 from caredesk.sla.selectors import sla_views
 from caredesk.tickets.history import events_described
 from caredesk.tickets.models import Ticket
@@ -148,14 +151,34 @@ def message_original(request: HttpRequest, ref: Ref, id: MessageId) -> HttpRespo
 
 @router.post("/{ref}/replies", response={201: MessageOut, **ERRORS})
 def reply(request: HttpRequest, ref: Ref, body: ReplyIn) -> Status[Any]:
-    """Email the customer. The reply is queued for delivery once it is saved."""
-    message = ticket_reply(
-        ticket=_ticket(request, ref, Action.REPLY),
-        author=_agent(request),
-        text=body.text,
-        cc=body.cc,
-        status_after=body.status_after,
-    )
+    """Email the customer. The reply is queued for delivery once it is saved. A text still
+    holding a template's `[missing: ...]` placeholder is refused (400). With `template`, the
+    reply counts as a use of it and its macro changes the ticket in the same transaction."""
+    ticket = _ticket(request, ref, Action.REPLY)
+    missing = placeholders_in(body.text)
+    if missing:
+        raise InvalidRequest(
+            f"not sent: the reply still has {', '.join(f'[missing: {m}]' for m in missing)}"
+            "; write what belongs there, then send"
+        )
+    if body.template is not None:
+        message = ticket_reply_from_template(
+            ticket=ticket,
+            author=_agent(request),
+            template_id=body.template,
+            apply_macro=body.apply_macro,
+            text=body.text,
+            cc=body.cc,
+            status_after=body.status_after,
+        )
+    else:
+        message = ticket_reply(
+            ticket=ticket,
+            author=_agent(request),
+            text=body.text,
+            cc=body.cc,
+            status_after=body.status_after,
+        )
     return Status(201, message_get(message_id=message.pk, principal=principal_of_request(request)))
 
 

@@ -36,13 +36,16 @@ class EventKind(models.TextChoices):
 
 
 class By(models.TextChoices):
-    """Who acted when no agent did (an agent's events name the agent as their actor)."""
+    """Who acted when no agent did (an agent's events name the agent as their actor). MACRO
+    goes with an agent: the change was their reply's template macro, not a choice they made
+    field by field."""
 
     CUSTOMER = "customer", "The customer"
     DETECTION = "detection", "Priority detection"
     SLA = "sla", "The SLA policy"
     RULE = "rule", "A rule"
     SYSTEM = "system", "caredesk"
+    MACRO = "macro", "A template's macro"
 
 
 # Worth a line in a ticket's conversation; the rest (SLA bookkeeping and the like) is listed in

@@ -34,6 +34,8 @@ class _Reading:
         self.data, self.names, self.zone = data, names, zone
         if actor_id is not None:
             self.who = names.agent(actor_id)
+            if data.get("by") == By.MACRO:
+                self.who = f"{self.who}'s template macro"
         else:
             by = data.get("by")
             self.who = By(by).label if by in By.values else "caredesk"

@@ -2,8 +2,8 @@
 
 Stored on the template as JSON, checked here on every write (the admin's form included):
 `{"status": "pending", "priority": "high", "team": 3, "assignee": 7, "category": "billing",
-"tags": ["refund"]}`, every key optional. Applying them on send is not done yet; the picker
-shows what a template would set.
+"tags": ["refund"]}`, every key optional. `caredesk.replies.sending` applies them when a
+reply made from the template is sent; the composer shows what they will set.
 """
 
 from __future__ import annotations

@@ -9,10 +9,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from caredesk.access import Action, Principal, template_check, templates_offered
-from caredesk.accounts.models import Agent
+from caredesk.accounts.models import Agent, Team
 from caredesk.core import clock
 from caredesk.core.errors import NotFound
 from caredesk.core.text import first_name
+from caredesk.core.vocabulary import Priority, Status
 from caredesk.replies.models import ReplyTemplate, ReplyTemplateVariant
 from caredesk.replies.render import Rendered, choose_language, render
 from caredesk.sla.models import ACTIVE_STATES, SlaTimer, TimerKind
@@ -59,7 +60,46 @@ class Preview:
             "text": self.rendered.text,
             "missing": list(self.rendered.missing),
             "actions": self.template.actions,
+            "macro": [{"key": key, "text": text} for key, text in macro_described(self.template)],
         }
+
+
+def macro_described(template: ReplyTemplate) -> list[tuple[str, str]]:
+    """What `template`'s macro sets, in words, one (field, words) pair per field, for the
+    composer's "On send: status Pending · priority High · tags +refund"."""
+    actions = template.actions if isinstance(template.actions, dict) else {}
+    parts: list[tuple[str, str]] = []
+    if actions.get("status") in Status.values:
+        # "Pending", not "Pending (waiting on customer)": the line is short.
+        label = Status(actions["status"]).label.split(" (")[0]
+        parts.append(("status", f"status {label}"))
+    if actions.get("priority") in Priority.values:
+        parts.append(("priority", f"priority {Priority(actions['priority']).label}"))
+    if "team" in actions:
+        team = Team.objects.filter(pk=actions["team"]).first() if _id(actions["team"]) else None
+        parts.append(("team", f"team {team.name}" if team else "team (one that no longer exists)"))
+    if "assignee" in actions:
+        agent = (
+            Agent.objects.filter(pk=actions["assignee"], is_active=True).first()
+            if _id(actions["assignee"])
+            else None
+        )
+        parts.append(
+            (
+                "assignee",
+                f"assign to {agent.name}" if agent else "assign to (an agent no longer active)",
+            )
+        )
+    if isinstance(actions.get("category"), str):
+        parts.append(("category", f"category {actions['category'] or '(none)'}"))
+    tags = actions.get("tags")
+    if isinstance(tags, list) and tags:
+        parts.append(("tags", "tags " + " ".join(f"+{t}" for t in tags)))
+    return parts
+
+
+def _id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 def template_variant_for(

@@ -107,7 +107,9 @@ def ticket_note_customer_message(*, ticket: Ticket) -> Event | None:
     return event
 
 
-def status_apply(change: TicketChange, *, status: str, actor: Agent | None) -> None:
+def status_apply(
+    change: TicketChange, *, status: str, actor: Agent | None, by: By | None = None
+) -> None:
     """Move the locked ticket of `change` to `status`, if the state table allows it."""
     ticket = change.ticket
     if status not in Status.values:
@@ -125,7 +127,7 @@ def status_apply(change: TicketChange, *, status: str, actor: Agent | None) -> N
         ticket.solved_at = None
     change.save("status", "updated_at", "solved_at")
     change.record(
-        status_changed_event(ticket=ticket, old=old, new=status, actor_id=_actor_id(actor))
+        status_changed_event(ticket=ticket, old=old, new=status, actor_id=_actor_id(actor), by=by)
     )
     change.retime()
 
@@ -139,28 +141,36 @@ def ticket_set_status(*, ticket: Ticket, status: str, actor: Agent | None) -> Ti
 def ticket_assign(*, ticket: Ticket, agent: Agent | None, actor: Agent | None) -> Ticket:
     """Give the ticket to `agent` (None: nobody); they are told of SLA warnings on it, and
     (when another agent gave it them) of the assignment itself."""
+    with ticket_changing(ticket) as change:
+        assignee_apply(change, agent=agent, actor=actor)
+    return ticket
+
+
+def assignee_apply(
+    change: TicketChange, *, agent: Agent | None, actor: Agent | None, by: By | None = None
+) -> None:
     if agent is not None and not agent.is_active:
         raise InvalidRequest(f"{agent.email} is not an active agent")
-    with ticket_changing(ticket) as change:
-        previous = ticket.assignee_id
-        if (agent.pk if agent is not None else None) == previous:
-            return ticket
-        ticket.assignee = agent
-        ticket.updated_at = clock.now()
-        change.save("assignee", "updated_at")
-        change.record(
-            assigned_event(
-                ticket=ticket,
-                assignee_id=_actor_id(agent),
-                previous_id=previous,
-                actor_id=_actor_id(actor),
-            )
+    ticket = change.ticket
+    previous = ticket.assignee_id
+    if (agent.pk if agent is not None else None) == previous:
+        return
+    ticket.assignee = agent
+    ticket.updated_at = clock.now()
+    change.save("assignee", "updated_at")
+    change.record(
+        assigned_event(
+            ticket=ticket,
+            assignee_id=_actor_id(agent),
+            previous_id=previous,
+            actor_id=_actor_id(actor),
+            by=by,
         )
-        if agent is not None:
-            notification_assigned_create(
-                agent=agent, actor=actor, ticket_id=ticket.pk, subject=ticket.subject
-            )
-    return ticket
+    )
+    if agent is not None:
+        notification_assigned_create(
+            agent=agent, actor=actor, ticket_id=ticket.pk, subject=ticket.subject
+        )
 
 
 def priority_apply(

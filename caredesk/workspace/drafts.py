@@ -13,11 +13,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 
-from caredesk.access import drafts_visible, principal_of
+from caredesk.access import drafts_visible, principal_of, templates_offered
 from caredesk.accounts.models import Agent
 from caredesk.core import clock
-from caredesk.core.errors import InvalidRequest
+from caredesk.core.errors import Forbidden, InvalidRequest, NotFound
 from caredesk.core.text import clean_text
+from caredesk.replies.models import ReplyTemplate
+from caredesk.replies.sending import MacroRefused, ticket_reply_from_template
 from caredesk.tickets.attachments import Upload
 from caredesk.tickets.models import Message, Status, Ticket
 from caredesk.tickets.replies import ticket_reply
@@ -46,8 +48,11 @@ def draft_save(
     cc: str = "",
     status_after: str = "",
     since: int | None = None,
+    template: int | None = None,
+    macro_dropped: bool = False,
 ) -> Draft | None:
     """Keep what `agent` is writing on `ticket`; an empty composer keeps nothing (None).
+    `template`, the one inserted last, is kept when it is one offered to the agent.
 
     `since` is the newest conversation entry of the page that writes: when the agent has sent
     a message on the ticket after it, that page's composer was sent already (a save that was
@@ -73,10 +78,24 @@ def draft_save(
             "text": text,
             "cc": cc,
             "status_after": status_after if status_after in STATUSES_AFTER else "",
+            "template": _offered(agent, template),
+            "macro_dropped": macro_dropped,
             "saved_at": clock.now(),
         },
     )
     return draft
+
+
+def draft_template(*, draft: Draft, agent: Agent) -> ReplyTemplate | None:
+    """The template `draft` was made from, while it is still offered to its agent (one retired
+    since is forgotten: the reply goes as written)."""
+    return _offered(agent, draft.template_id)
+
+
+def _offered(agent: Agent, pk: int | None) -> ReplyTemplate | None:
+    if pk is None or not 0 < pk < 2**31:
+        return None
+    return ReplyTemplate.objects.filter(templates_offered(principal_of(agent)), pk=pk).first()
 
 
 def draft_discard(*, agent: Agent, ticket: Ticket) -> None:
@@ -93,13 +112,17 @@ def draft_send(
     status_after: str = "",
     attachments: Sequence[Upload] = (),
     since: int | None = None,
+    template: int | None = None,
+    macro_dropped: bool = False,
 ) -> str:
     """Send the composer's reply (or add its note) and drop the agent's draft, together; says
     what was done. When the message is refused, what was written is kept as the draft (files
     are not: the agent attaches them again) and the InvalidRequest goes on to the caller.
 
     `since`, the last conversation entry the agent's page showed: a reply is held back once
-    when something came in after it, so the agent reads it first (sending again sends)."""
+    when something came in after it, so the agent reads it first (sending again sends).
+    `template`, the one the reply was made from: its use is recorded and its macro applied
+    (unless `macro_dropped`), by `caredesk.replies.sending`; a note ignores it."""
     try:
         with transaction.atomic():
             news = news_since(ticket=ticket, agent=agent, since=since) if since else ""
@@ -120,15 +143,28 @@ def draft_send(
             else:
                 addresses = [a for a in cc.replace(";", ",").split(",") if a.strip()]
                 status = status_after or None
-                ticket_reply(
-                    ticket=ticket,
-                    author=agent,
-                    text=text,
-                    cc=addresses,
-                    status_after=status,
-                    attachments=attachments,
-                )
-                done = f"Reply sent; the ticket is {status} now." if status else "Reply sent."
+                if template is not None:
+                    _reply_from_template(
+                        ticket=ticket,
+                        author=agent,
+                        template_id=template,
+                        apply_macro=not macro_dropped,
+                        text=text,
+                        cc=addresses,
+                        status_after=status,
+                        attachments=attachments,
+                    )
+                    done = f"Reply sent; the ticket is {ticket.status} now."
+                else:
+                    ticket_reply(
+                        ticket=ticket,
+                        author=agent,
+                        text=text,
+                        cc=addresses,
+                        status_after=status,
+                        attachments=attachments,
+                    )
+                    done = f"Reply sent; the ticket is {status} now." if status else "Reply sent."
             draft_discard(agent=agent, ticket=ticket)
     except InvalidRequest:
         if text.strip() or cc.strip():
@@ -139,9 +175,44 @@ def draft_send(
                 text=text[:MAX_TEXT],
                 cc=cc[:2000],
                 status_after=status_after,
+                template=template,
+                macro_dropped=macro_dropped,
             )
         raise
     return done
+
+
+def _reply_from_template(
+    *,
+    ticket: Ticket,
+    author: Agent,
+    template_id: int,
+    apply_macro: bool,
+    text: str,
+    cc: list[str],
+    status_after: str | None,
+    attachments: Sequence[Upload],
+) -> None:
+    """A template the agent may not send from (gone, not approved) is the composer's mistake
+    to correct, said with the draft kept, not a page of its own."""
+    try:
+        ticket_reply_from_template(
+            ticket=ticket,
+            author=author,
+            template_id=template_id,
+            apply_macro=apply_macro,
+            text=text,
+            cc=cc,
+            status_after=status_after,
+            attachments=attachments,
+        )
+    except MacroRefused as exc:
+        raise InvalidRequest(
+            f"not sent: {exc}. Send it without the macro (×), or ask the template's owner to "
+            "correct it (what you wrote is kept as a draft)"
+        ) from None
+    except (NotFound, Forbidden) as exc:
+        raise InvalidRequest(f"not sent: {exc} (what you wrote is kept as a draft)") from None
 
 
 def draft_saved_label(*, draft: Draft, agent: Agent) -> str:

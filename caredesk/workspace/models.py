@@ -82,6 +82,12 @@ class Draft(models.Model):
     text = models.TextField(blank=True)
     cc = models.CharField(max_length=2000, blank=True)
     status_after = models.CharField(max_length=20, blank=True)
+    # The template the agent inserted last, whose use (and macro) the reply records on send;
+    # `macro_dropped` when they chose to send it without the macro.
+    template = models.ForeignKey(
+        "replies.ReplyTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    macro_dropped = models.BooleanField(default=False)
     saved_at = models.DateTimeField()
 
     class Meta:

@@ -10,7 +10,7 @@ from pytest_django.live_server_helper import LiveServer
 from caredesk.accounts.models import Agent
 from caredesk.accounts.services import agent_create
 from caredesk.mailboxes.models import Mailbox
-from caredesk.replies.models import State
+from caredesk.replies.models import State, TemplateUse
 from caredesk.replies.services import template_create, template_move
 from caredesk.tickets.models import MessageKind
 from tests.api.support import new_ticket
@@ -121,3 +121,83 @@ def test_ctrl_slash_opens_it_while_typing_and_a_placeholder_blocks_sending(
     )
     expect(message).to_have_value("Hello [missing: customer.first_name],")
     assert not ticket.messages.filter(kind=MessageKind.REPLY).exists()
+
+
+def test_a_macro_sets_status_and_tags(
+    page: Page, live_server: LiveServer, mailbox: Mailbox, ann: Agent, relay: SmtpSink
+) -> None:
+    ticket = new_ticket(mailbox, sender="Jane Doe <jane@example.net>", subject="Refund please")
+    template_create(
+        actor=ann,
+        name="Refund on its way",
+        variants={"en": "Hello {{ customer.first_name }},\n\nyour refund is on its way."},
+        actions={"status": "pending", "tags": ["refund"]},
+    )
+    relay.wait_for(1)  # the acknowledgement
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}")
+    macro = page.locator("#template-macro")
+    expect(macro).to_be_hidden()
+
+    page.keyboard.press("t")
+    picker = page.get_by_role("dialog", name="Insert a template")
+    search = picker.get_by_label("Find a template")
+    expect(search).to_be_focused()
+    search.press_sequentially("refund on", delay=50)
+    expect(picker.get_by_role("option")).to_have_count(1)
+    expect(picker.locator("#template-preview")).to_contain_text("Hello Jane,")
+    search.press("Enter")
+
+    expect(picker).to_be_hidden()
+    expect(page.get_by_label("Message")).to_have_value("Hello Jane,\n\nyour refund is on its way.")
+    expect(macro).to_be_visible()
+    expect(macro).to_contain_text("On send: status Pending · tags +refund")
+    expect(macro.get_by_role("button", name="Send without the template's macro")).to_be_visible()
+    # The draft keeps the template: a reload still says what the macro will do.
+    expect(page.locator("#draft-status")).to_contain_text("Draft saved")
+    page.reload()
+    expect(macro).to_contain_text("On send: status Pending · tags +refund")
+
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_role("status")).to_contain_text("Reply sent; the ticket is pending now.")
+    expect(page.get_by_label("Status")).to_have_value("pending")
+    expect(page.get_by_label("Tags")).to_have_value("refund")
+    expect(page.locator("#template-macro")).to_be_hidden()
+
+    sent = plain_text(relay.wait_for(2)[-1].message)
+    assert "Hello Jane," in sent and "your refund is on its way." in sent
+    assert TemplateUse.objects.filter(ticket=ticket, message__isnull=False).count() == 1
+
+
+def test_then_set_wins_over_the_macro_and_x_leaves_the_macro_out(
+    page: Page, live_server: LiveServer, mailbox: Mailbox, ann: Agent
+) -> None:
+    ticket = new_ticket(mailbox, sender="Jane Doe <jane@example.net>")
+    template_create(
+        actor=ann,
+        name="Refund on its way",
+        variants={"en": "Your refund is on its way."},
+        actions={"status": "pending", "tags": ["refund"]},
+    )
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}")
+    message = page.get_by_label("Message")
+    message.click()
+    message.press("Control+/")
+    picker = page.get_by_role("dialog", name="Insert a template")
+    picker.get_by_label("Find a template").press_sequentially("refund", delay=50)
+    expect(picker.locator("#template-preview")).to_contain_text("Your refund")
+    picker.get_by_label("Find a template").press("Enter")
+    macro = page.locator("#template-macro")
+    expect(macro).to_contain_text("On send: status Pending · tags +refund")
+
+    page.get_by_label("Then set").select_option("solved")
+    expect(macro).to_contain_text(
+        "status Pending (not applied: your “Then set Solved” wins) · tags +refund"
+    )
+    macro.get_by_role("button", name="Send without the template's macro").click()
+    expect(macro).to_contain_text("Not applied: the macro of “Refund on its way”.")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_role("status")).to_contain_text("Reply sent; the ticket is solved now.")
+    expect(page.get_by_label("Tags")).to_have_value("")
+    assert TemplateUse.objects.filter(ticket=ticket).count() == 1

@@ -3,6 +3,8 @@ splitting a customer's message off into a new ticket."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
@@ -77,11 +79,18 @@ def _reply(request: HttpRequest, ref: int, limit: TotalSizeLimit) -> HttpRespons
     text = request.POST.get("text", "")
     cc = request.POST.get("cc", "")
     status_after = request.POST.get("status_after", "")
+    template = _template_fields(request)
     try:
         if limit.exceeded:
             # The form puts the files last, so what was written arrived before them.
             draft_save(
-                agent=agent, ticket=ticket, kind=kind, text=text, cc=cc, status_after=status_after
+                agent=agent,
+                ticket=ticket,
+                kind=kind,
+                text=text,
+                cc=cc,
+                status_after=status_after,
+                **template,
             )
             raise InvalidRequest(
                 f"the files come to more than {limit.limit // 1024 // 1024} MB, "
@@ -92,7 +101,13 @@ def _reply(request: HttpRequest, ref: int, limit: TotalSizeLimit) -> HttpRespons
             # A template's variable this ticket had no value for: the customer must not
             # read "[missing: customer.first_name]".
             draft_save(
-                agent=agent, ticket=ticket, kind=kind, text=text, cc=cc, status_after=status_after
+                agent=agent,
+                ticket=ticket,
+                kind=kind,
+                text=text,
+                cc=cc,
+                status_after=status_after,
+                **template,
             )
             raise InvalidRequest(
                 f"not sent: the reply still has {', '.join(f'[missing: {m}]' for m in missing)}"
@@ -111,6 +126,7 @@ def _reply(request: HttpRequest, ref: int, limit: TotalSizeLimit) -> HttpRespons
             status_after=status_after,
             attachments=files,
             since=_since(request.POST.get("since")),
+            **template,
         )
     except InvalidRequest as exc:
         messages.error(request, str(exc))
@@ -120,7 +136,22 @@ def _reply(request: HttpRequest, ref: int, limit: TotalSizeLimit) -> HttpRespons
 
 
 def _since(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isascii() and value.isdigit() else None
+
+
+class TemplateFields(TypedDict):
+    template: int | None
+    macro_dropped: bool
+
+
+def _template_fields(request: HttpRequest) -> TemplateFields:
+    """The composer's hidden fields (templates.js): the template inserted last, and whether
+    the agent dropped its macro."""
+    value = request.POST.get("template", "")
+    return {
+        "template": int(value) if value.isascii() and value.isdigit() and len(value) < 11 else None,
+        "macro_dropped": request.POST.get("macro") == "drop",
+    }
 
 
 @login_required
@@ -141,6 +172,7 @@ def draft(request: HttpRequest, ref: int) -> HttpResponse:
             cc=request.POST.get("cc", ""),
             status_after=request.POST.get("status_after", ""),
             since=_since(request.POST.get("since")),
+            **_template_fields(request),
         )
     except NotFound as exc:
         return JsonResponse({"error": str(exc)}, status=404)

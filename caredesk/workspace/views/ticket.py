@@ -19,6 +19,7 @@ from caredesk.core.downloads import file_download
 from caredesk.core.errors import NotFound
 from caredesk.history.kinds import EventKind
 from caredesk.inbound._html import sanitize_html
+from caredesk.replies.selectors import macro_described
 from caredesk.sla.selectors import sla_views
 from caredesk.tickets.bodies import body_shown_chars, message_bodies, with_bodies_cut
 from caredesk.tickets.customer_context import customer_context
@@ -34,7 +35,7 @@ from caredesk.tickets.models import (
 from caredesk.tickets.replies import reply_recipients
 from caredesk.tickets.selectors import ticket_get, ticket_get_detailed
 from caredesk.workspace.conversation import history, inline_images, timeline
-from caredesk.workspace.drafts import draft_get, draft_saved_label
+from caredesk.workspace.drafts import draft_get, draft_saved_label, draft_template
 from caredesk.workspace.presence import presence_leave, presence_report
 from caredesk.workspace.timezones import agent_zone
 from caredesk.workspace.views._common import agent_of, principal_of_request, refused
@@ -90,6 +91,7 @@ def ticket_page(
     principal = principal_of_request(request)
     sla = sla_views(tickets=[found]).get(found.pk)
     draft = draft_get(agent=agent_of(request), ticket=found)
+    made_from = draft_template(draft=draft, agent=agent_of(request)) if draft else None
     shown = [m.pk for m in found.messages.all()]
     for message in found.messages.all():
         # Not a field: the bodies as far as the page shows them (caredesk.tickets.bodies).
@@ -128,6 +130,11 @@ def ticket_page(
         "customer_context": None if merged else customer_context(ticket=found, principal=principal),
         "draft": draft,
         "draft_saved": draft_saved_label(draft=draft, agent=agent_of(request)) if draft else "",
+        # The template the draft was made from and what its macro sets on send (templates.js).
+        "draft_template": made_from,
+        "draft_macro": [{"key": k, "text": t} for k, t in macro_described(made_from)]
+        if made_from is not None
+        else [],
         "attachments_max_mb": settings.CAREDESK_REPLY_ATTACHMENTS_MAX_MB,
         "shown_chars": body_shown_chars(),
         "inbound_kinds": INBOUND_KINDS,

@@ -3,6 +3,9 @@
 // rendered for this ticket, in the customer's language; Enter puts it into the message box,
 // where the agent edits it before sending. Variables the ticket has no value for show as
 // "[missing: ...]", and the server refuses to send a reply that still holds one.
+// The composer remembers the template inserted last (a hidden field, kept in the draft) and
+// says what its macro sets on send; × sends the reply without the macro. The agent's own
+// "Then set" status wins over the macro's, and the line says so.
 (function () {
   "use strict";
   var opener = document.getElementById("template-open");
@@ -22,6 +25,14 @@
   var searchTimer = null;
   var searchSeq = 0;
   var previewSeq = 0;
+  var macroBox = document.getElementById("template-macro");
+  var macroUsed = document.getElementById("template-used");
+  var macroState = document.getElementById("template-macro-state");
+  var macroSummary = document.getElementById("template-macro-summary");
+  var macroDrop = document.getElementById("template-macro-drop");
+  var statusAfter = document.getElementById("status_after");
+  var partsScript = document.getElementById("template-macro-parts");
+  var macroParts = partsScript ? JSON.parse(partsScript.textContent) : [];
 
   function typing(event) {
     var el = event.target;
@@ -107,6 +118,39 @@
     }).catch(showError);
   }
 
+  function showMacro() {
+    if (!macroBox) return;
+    var kind = document.querySelector("#composer input[name=kind]:checked");
+    var note = kind && kind.value === "note";
+    macroBox.hidden = note || !macroUsed.value || !macroParts.length;
+    var name = macroBox.getAttribute("data-name");
+    if (macroState.value === "drop") {
+      macroSummary.textContent = "Not applied: the macro of \u201c" + name + "\u201d.";
+      macroDrop.hidden = true;
+      return;
+    }
+    var chosen = statusAfter && statusAfter.value && !statusAfter.disabled
+      ? statusAfter.options[statusAfter.selectedIndex].text : "";
+    var words = macroParts.map(function (part) {
+      if (part.key === "status" && chosen) {
+        return part.text + " (not applied: your \u201cThen set " + chosen + "\u201d wins)";
+      }
+      return part.text;
+    });
+    macroSummary.textContent = "On send: " + words.join(" \u00b7 ");
+    macroDrop.hidden = false;
+  }
+
+  // The reply is now made from `body`'s template: it replaces any inserted before.
+  function remember(body) {
+    if (!macroBox) return;
+    macroUsed.value = String(body.id);
+    macroState.value = "";
+    macroParts = body.macro || [];
+    macroBox.setAttribute("data-name", body.name);
+    showMacro();
+  }
+
   function showError(error) {
     missing.textContent = String(error.message || error);
     missing.hidden = false;
@@ -121,12 +165,33 @@
       var start = text.selectionStart, end = text.selectionEnd, value = text.value;
       if (typeof start !== "number") { start = end = value.length; }
       text.value = value.slice(0, start) + body.text + value.slice(end);
+      remember(body);
       close();
       var caret = start + body.text.length;
       text.setSelectionRange(caret, caret);
       // The composer saves its draft on input, as if the agent had typed it.
       text.dispatchEvent(new Event("input", { bubbles: true }));
     });
+  }
+
+  if (macroBox) {
+    macroDrop.addEventListener("click", function () {
+      macroState.value = "drop";
+      showMacro();
+      text.focus();
+      // Saved with the draft, like anything the agent changes in the composer.
+      text.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    if (statusAfter) statusAfter.addEventListener("change", showMacro);
+    document.querySelectorAll("#composer input[name=kind]").forEach(function (radio) {
+      radio.addEventListener("change", showMacro);
+    });
+    // Discarding the draft forgets its template too (workspace.js empties the fields).
+    document.getElementById("composer").addEventListener("caredesk:discarded", function () {
+      macroParts = [];
+      showMacro();
+    });
+    showMacro();
   }
 
   opener.addEventListener("click", open);

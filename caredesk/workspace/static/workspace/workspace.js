@@ -141,6 +141,8 @@
       text: form.elements.text.value,
       cc: form.elements.cc.value,
       status_after: form.elements.status_after.value,
+      template: form.elements.template ? form.elements.template.value : "",
+      macro: form.elements.macro ? form.elements.macro.value : "",
       since: form.getAttribute("data-since") || ""
     };
   }
@@ -232,6 +234,9 @@
       form.elements.cc.value = "";
       form.elements.status_after.value = "";
       form.elements.attachments.value = "";
+      if (form.elements.template) form.elements.template.value = "";
+      if (form.elements.macro) form.elements.macro.value = "";
+      form.dispatchEvent(new Event("caredesk:discarded"));
       saved = JSON.stringify(fields());
       discardButton.hidden = true;
       show("Draft discarded", false);
