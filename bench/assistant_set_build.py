@@ -904,6 +904,30 @@ HELD_OUT_2: list[tuple[str, str, bool, str, str, list[str]]] = [
 ]  # fmt: skip
 
 
+# A third held-out set, written after the checks were changed for the first two (whose misses
+# had been read, so their figures no longer say how the checks do on new drafts): labelled by
+# what a support lead would point out, scored once and never tuned on.
+HELD_OUT_3: list[tuple[str, str, bool, str, str, list[str]]] = [
+    # (lang, name, upset, customer, draft, expected)
+    ("en", "Priya", False, "Can I change the delivery address on order 5521?", "Hi Priya,\n\nYes. I've changed the address on order 5521 to 12 Park Lane, and the courier has the new one. It still arrives on Thursday.\n\nAnn", []),
+    ("en", "Priya", False, "Can I change the delivery address on order 5521?", "Hi Priya,\n\nThe address can be changed in your account. Simply open the order and edit it.\n\nAnn", ["blame", "readability"]),
+    ("en", "Tom", True, "Your app deleted all my notes. Years of work, gone. I want them back NOW.", "Hi Tom,\n\nI'm so sorry, losing years of notes is awful. Our backups keep every note for 90 days, so I've started restoring yours; they'll be back in your account within two hours, and I'll email you the moment they are.\n\nAnn", []),
+    ("en", "Tom", True, "Your app deleted all my notes. Years of work, gone. I want them back NOW.", "Hello,\n\nWe apologize for any inconvenience this may have caused. The sync issue was caused by a regression in the last release.\n\nAnn", ["clarity", "empathy", "jargon", "personal", "readability"]),
+    ("de", "Anna", False, "Wie kann ich mein Abo kündigen?", "Hallo Anna,\n\nso geht es:\n1. Öffnen Sie Konto.\n2. Wählen Sie Abo.\n3. Klicken Sie auf Kündigen.\n\nSie erhalten danach sofort eine Bestätigung per E-Mail.\n\nViele Grüße\nAnn", []),
+    ("de", "Anna", False, "Wie kann ich mein Abo kündigen?", "Hallo Anna,\n\nöffnen Sie Konto, wählen Sie Abo und klicken Sie dann auf Kündigen. Offensichtlich steht das auch in der Hilfe.\n\nViele Grüße\nAnn", ["blame", "clarity"]),
+    ("de", "Uwe", True, "Seit drei Tagen kann ich mich nicht einloggen und niemand antwortet!", "Hallo Uwe,\n\nentschuldigen Sie die Unannehmlichkeiten. Ich habe Ihr Konto entsperrt, Sie können sich ab sofort wieder anmelden.\n\nViele Grüße\nAnn", ["empathy"]),
+    ("de", "Uwe", True, "Seit drei Tagen kann ich mich nicht einloggen und niemand antwortet!", "Hallo Uwe,\n\ndrei Tage ohne Zugang und ohne Antwort – das tut mir wirklich leid. Ich habe Ihr Konto eben entsperrt; Sie können sich ab sofort wieder anmelden. Ich schaue morgen früh nach, ob alles läuft.\n\nViele Grüße\nAnn", []),
+    ("fr", "Léa", False, "Ma carte a été débitée mais la commande n'apparaît pas.", "Bonjour Léa,\n\nJ'ai retrouvé votre paiement : la commande n'avait pas été créée à cause d'une coupure de notre côté. Je l'ai créée à la main ce matin et elle partira demain.\n\nCordialement,\nAnn", []),
+    ("fr", "Léa", False, "Ma carte a été débitée mais la commande n'apparaît pas.", "Bonjour Léa,\n\nLe paiement a été bloqué par le backend.\n\nCordialement,\nAnn", ["clarity", "jargon"]),
+    ("fr", "Hugo", False, "L'application plante à l'ouverture. Je l'ai déjà réinstallée.", "Bonjour Hugo,\n\nPourriez-vous réinstaller l'application et me dire si le problème persiste ?\n\nCordialement,\nAnn", ["personal"]),
+    ("fr", "Hugo", False, "L'application plante à l'ouverture. Je l'ai déjà réinstallée.", "Bonjour Hugo,\n\nMerci d'avoir déjà réinstallé l'application. Le plantage vient de la dernière mise à jour ; une correction sort jeudi et je vous préviendrai dès qu'elle sera disponible.\n\nCordialement,\nAnn", []),
+    ("es", "Ana", False, "¿Cómo descargo mis datos?", "Hola, Ana:\n\nPara descargarlos:\n1. Abra Ajustes.\n2. Elija Privacidad.\n3. Pulse Descargar mis datos.\n\nRecibirá un enlace por correo en unos minutos.\n\nSaludos,\nAnn", []),
+    ("es", "Ana", False, "¿Cómo descargo mis datos?", "Hola:\n\nAbra Ajustes. Elija Privacidad. Pulse Descargar mis datos.\n\nSaludos,\nAnn", ["clarity", "personal"]),
+    ("es", "Raúl", True, "¡Llevo dos semanas esperando el reembolso! Es la última vez que compro aquí.", "Hola, Raúl:\n\nComo ya le expliqué, los reembolsos tardan.\n\nSaludos,\nAnn", ["blame", "clarity", "empathy"]),
+    ("es", "Raúl", True, "¡Llevo dos semanas esperando el reembolso! Es la última vez que compro aquí.", "Hola, Raúl:\n\nTiene razón, dos semanas es demasiado y lo siento. He comprobado que el reembolso salió ayer; lo verá en su cuenta en tres días hábiles como máximo.\n\nSaludos,\nAnn", []),
+]  # fmt: skip
+
+
 def held_out(
     rows: list[tuple[str, str, bool, str, str, list[str]]], first_id: int
 ) -> list[dict[str, object]]:
@@ -928,9 +952,10 @@ if __name__ == "__main__":
         "pairs": pairs(),
         "held_out": held_out(HELD_OUT, 1001),
         "held_out_2": held_out(HELD_OUT_2, 2001),
+        "held_out_3": held_out(HELD_OUT_3, 3001),
     }
     OUT.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(
-        f"{len(data['pairs'])} pairs, {len(data['held_out'])} and {len(data['held_out_2'])} "
-        f"held out -> {OUT}"
+        f"{len(data['pairs'])} pairs, {len(data['held_out'])}, {len(data['held_out_2'])} and "
+        f"{len(data['held_out_3'])} held out -> {OUT}"
     )
