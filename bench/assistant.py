@@ -22,6 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from caredesk.assistant import FINDING_TYPES, draft_check
 
 SET = Path(__file__).parent / "data" / "assistant_set.json"
+# The held-out sets, scored apart from the pairs the checks were adjusted on.
+HELD_OUT = {
+    "held_out": "36 pairs; their misses were read and the checks changed for them",
+    "held_out_2": "24 pairs written before that change; their misses were read too",
+    "held_out_3": "16 pairs written after the change, never tuned on",
+}
 RUNS = 500
 
 
@@ -82,7 +88,7 @@ def main() -> None:
     data = json.loads(SET.read_text(encoding="utf-8"))
     pairs: list[dict[str, Any]] = data["pairs"]
     per_type, misses = _score(pairs)
-    held_per_type, held_misses = _score(data["held_out"])
+    held = {name: _score(data.get(name, [])) for name in HELD_OUT}
     text = _draft_of(300, pairs)
     times = []
     for _ in range(RUNS):
@@ -97,11 +103,15 @@ def main() -> None:
         "languages": sorted({p["language"] for p in pairs}),
         "exact_pairs": len(pairs) - len(misses),
         "per_type": per_type,
-        "held_out": {
-            "pairs": len(data["held_out"]),
-            "exact_pairs": len(data["held_out"]) - len(held_misses),
-            "per_type": held_per_type,
-            "targets_met": _met(held_per_type),
+        **{
+            name: {
+                "about": about,
+                "pairs": len(data.get(name, [])),
+                "exact_pairs": len(data.get(name, [])) - len(held[name][1]),
+                "per_type": held[name][0],
+                "targets_met": _met(held[name][0]),
+            }
+            for name, about in HELD_OUT.items()
         },
         "draft_words": len(text.split()),
         "p50_ms": round(times[len(times) // 2], 3),
@@ -110,7 +120,8 @@ def main() -> None:
     }
     if "--misses" in sys.argv:
         result["misses"] = misses
-        result["held_out"]["misses"] = held_misses
+        for name in HELD_OUT:
+            result[name]["misses"] = held[name][1]
     print(json.dumps(result, indent=2))
 
 

@@ -872,17 +872,75 @@ def pairs() -> list[dict[str, object]]:
     return out
 
 
-def held_out() -> list[dict[str, object]]:
+# A second held-out set, written after the first one's misses were read and before the checks
+# were changed for them: other customers and other words, labelled by what a support lead would
+# point out (not by what the checks find); scored separately, never tuned on.
+HELD_OUT_2: list[tuple[str, str, bool, str, str, list[str]]] = [
+    # (lang, name, upset, customer, draft, expected)
+    ("en", "Sam", False, "I was charged twice for my subscription this month.", "Hi Sam,\n\nYou're right, I can see two charges on 3 May. I've refunded the second one, and it will show on your card within five working days.\n\nAnn", []),
+    ("en", "Sam", False, "I was charged twice for my subscription this month.", "Hi Sam,\n\nThe second charge has been refunded.\n\nAnn", ["clarity", "readability"]),
+    ("en", "Lena", True, "This is the fourth time the app has crashed during a payment. I'm furious.", "Hi Lena,\n\nPlease update the app to the latest version and try again.\n\nAnn", ["empathy"]),
+    ("en", "Lena", True, "This is the fourth time the app has crashed during a payment. I'm furious.", "Hi Lena,\n\nI'm sorry the app crashed four times in the middle of a payment; that is maddening. Our developers found the fault and the fix goes out tomorrow morning. I'll write to you as soon as it is live.\n\nAnn", []),
+    ("en", "Omar", False, "How do I add a second user to my account?", "Hello,\n\nOpen Settings. Choose Team. Click Invite and type their email address. They will get an invitation right away.\n\nAnn", ["clarity", "personal"]),
+    ("en", "Omar", False, "How do I add a second user to my account?", "Hi Omar,\n\nTo add someone:\n1. Open Settings.\n2. Choose Team.\n3. Click Invite and type their email address.\n\nThey will get an invitation right away.\n\nAnn", []),
+    ("en", "Grace", False, "I can't log in, the code never arrives. I already restarted my phone.", "Hi Grace,\n\nSorry about the trouble. Could you restart your phone and request a new 2FA code?\n\nAnn", ["jargon", "personal"]),
+    ("en", "Grace", False, "I can't log in, the code never arrives. I already restarted my phone.", "Hi Grace,\n\nThanks for restarting your phone already. I've switched your account to codes by email, so the next code will reach your inbox within a minute. Let me know if it doesn't.\n\nAnn", []),
+    ("de", "Jonas", False, "Meine Rechnung für April fehlt im Kundenkonto.", "Hallo Jonas,\n\ndanke für den Hinweis. Ich habe die Rechnung für April neu erstellt, sie steht ab sofort in Ihrem Kundenkonto. Ich schicke sie Ihnen heute zusätzlich per E-Mail.\n\nViele Grüße\nAnn", []),
+    ("de", "Jonas", False, "Meine Rechnung für April fehlt im Kundenkonto.", "Guten Tag,\n\nwir schauen uns die fehlende Rechnung an.\n\nViele Grüße\nAnn", ["clarity", "personal"]),
+    ("de", "Petra", True, "Schon wieder wurde mein Paket nicht geliefert. Das ist eine Frechheit!", "Hallo Petra,\n\nwie bereits erklärt, liegt das an der Adresse. Ich habe sie korrigiert und das Paket geht morgen erneut raus.\n\nViele Grüße\nAnn", ["blame", "empathy"]),
+    ("de", "Petra", True, "Schon wieder wurde mein Paket nicht geliefert. Das ist eine Frechheit!", "Hallo Petra,\n\nes tut mir leid, dass Ihr Paket schon wieder nicht angekommen ist – ich verstehe Ihren Ärger. Ich habe die Hausnummer in der Adresse korrigiert, und das Paket geht morgen früh erneut raus. Die Sendungsnummer schicke ich Ihnen heute noch.\n\nViele Grüße\nAnn", []),
+    ("de", "Timo", False, "Die App stürzt beim Start ab. Ich habe sie schon neu installiert.", "Hallo Timo,\n\nbitte installieren Sie die App neu und melden Sie sich dann wieder an. Ich prüfe heute die Fehlerprotokolle.\n\nViele Grüße\nAnn", ["personal"]),
+    ("de", "Timo", False, "Die App stürzt beim Start ab. Ich habe sie schon neu installiert.", "Hallo Timo,\n\ndanke, dass Sie die App schon neu installiert haben. Der Absturz kommt von einem Fehler im letzten Update; wir beheben ihn mit einem Hotfix, der bis Freitag kommt.\n\nViele Grüße\nAnn", ["jargon"]),
+    ("fr", "Julie", False, "Je n'ai pas reçu l'e-mail de confirmation de ma commande.", "Bonjour Julie,\n\nJe vous renvoie la confirmation à l'instant ; vous la recevrez dans quelques minutes. Si elle n'arrive pas, regardez dans vos courriers indésirables.\n\nCordialement,\nAnn", []),
+    ("fr", "Julie", False, "Je n'ai pas reçu l'e-mail de confirmation de ma commande.", "Bonjour,\n\nÉvidemment, l'e-mail est parfois classé dans les courriers indésirables.\n\nCordialement,\nAnn", ["blame", "clarity", "personal"]),
+    ("fr", "Marc", True, "Trois semaines sans réponse pour mon remboursement, c'est inadmissible.", "Bonjour Marc,\n\nDésolés pour la gêne occasionnée. Le remboursement part aujourd'hui.\n\nCordialement,\nAnn", ["empathy"]),
+    ("fr", "Marc", True, "Trois semaines sans réponse pour mon remboursement, c'est inadmissible.", "Bonjour Marc,\n\nVous avez raison, trois semaines sans réponse, ce n'est pas acceptable, et je m'en excuse. J'ai validé votre remboursement ce matin : il apparaîtra sur votre compte d'ici trois jours ouvrés.\n\nCordialement,\nAnn", []),
+    ("fr", "Sophie", False, "Mon application ne se synchronise plus. J'ai déjà vidé le cache.", "Bonjour Sophie,\n\nPouvez-vous vider le cache de l'application et me dire si cela change quelque chose ?\n\nCordialement,\nAnn", ["jargon", "personal"]),
+    ("es", "Diego", False, "No puedo descargar mi factura de marzo.", "Hola, Diego:\n\nLe he enviado la factura de marzo por correo hace un momento. Si no la ve en su bandeja de entrada en diez minutos, responda a este mensaje y se la mando de otra forma.\n\nSaludos,\nAnn", []),
+    ("es", "Diego", False, "No puedo descargar mi factura de marzo.", "Hola:\n\nSimplemente vaya a Facturas y descárguela.\n\nSaludos,\nAnn", ["blame", "personal"]),
+    ("es", "Carmen", True, "Es la tercera vez que escribo y nadie me responde. Estoy harta.", "Hola, Carmen:\n\nDisculpe las molestias. Hemos revisado su cuenta y el problema está resuelto.\n\nSaludos,\nAnn", ["empathy"]),
+    ("es", "Carmen", True, "Es la tercera vez que escribo y nadie me responde. Estoy harta.", "Hola, Carmen:\n\nTiene toda la razón: escribir tres veces sin respuesta es inaceptable, y lo siento mucho. He corregido el error de su cuenta hoy mismo y ya puede entrar con normalidad. Mañana le escribo para confirmar que todo sigue bien.\n\nSaludos,\nAnn", []),
+    ("es", "Luis", False, "La página de pago me da un error.", "Hola, Luis:\n\nEl error viene de la latencia del backend y ya lo hemos escalado.\n\nSaludos,\nAnn", ["clarity", "jargon"]),
+]  # fmt: skip
+
+
+# A third held-out set, written after the checks were changed for the first two (whose misses
+# had been read, so their figures no longer say how the checks do on new drafts): labelled by
+# what a support lead would point out, scored once and never tuned on.
+HELD_OUT_3: list[tuple[str, str, bool, str, str, list[str]]] = [
+    # (lang, name, upset, customer, draft, expected)
+    ("en", "Priya", False, "Can I change the delivery address on order 5521?", "Hi Priya,\n\nYes. I've changed the address on order 5521 to 12 Park Lane, and the courier has the new one. It still arrives on Thursday.\n\nAnn", []),
+    ("en", "Priya", False, "Can I change the delivery address on order 5521?", "Hi Priya,\n\nThe address can be changed in your account. Simply open the order and edit it.\n\nAnn", ["blame", "readability"]),
+    ("en", "Tom", True, "Your app deleted all my notes. Years of work, gone. I want them back NOW.", "Hi Tom,\n\nI'm so sorry, losing years of notes is awful. Our backups keep every note for 90 days, so I've started restoring yours; they'll be back in your account within two hours, and I'll email you the moment they are.\n\nAnn", []),
+    ("en", "Tom", True, "Your app deleted all my notes. Years of work, gone. I want them back NOW.", "Hello,\n\nWe apologize for any inconvenience this may have caused. The sync issue was caused by a regression in the last release.\n\nAnn", ["clarity", "empathy", "jargon", "personal", "readability"]),
+    ("de", "Anna", False, "Wie kann ich mein Abo kündigen?", "Hallo Anna,\n\nso geht es:\n1. Öffnen Sie Konto.\n2. Wählen Sie Abo.\n3. Klicken Sie auf Kündigen.\n\nSie erhalten danach sofort eine Bestätigung per E-Mail.\n\nViele Grüße\nAnn", []),
+    ("de", "Anna", False, "Wie kann ich mein Abo kündigen?", "Hallo Anna,\n\nöffnen Sie Konto, wählen Sie Abo und klicken Sie dann auf Kündigen. Offensichtlich steht das auch in der Hilfe.\n\nViele Grüße\nAnn", ["blame", "clarity"]),
+    ("de", "Uwe", True, "Seit drei Tagen kann ich mich nicht einloggen und niemand antwortet!", "Hallo Uwe,\n\nentschuldigen Sie die Unannehmlichkeiten. Ich habe Ihr Konto entsperrt, Sie können sich ab sofort wieder anmelden.\n\nViele Grüße\nAnn", ["empathy"]),
+    ("de", "Uwe", True, "Seit drei Tagen kann ich mich nicht einloggen und niemand antwortet!", "Hallo Uwe,\n\ndrei Tage ohne Zugang und ohne Antwort – das tut mir wirklich leid. Ich habe Ihr Konto eben entsperrt; Sie können sich ab sofort wieder anmelden. Ich schaue morgen früh nach, ob alles läuft.\n\nViele Grüße\nAnn", []),
+    ("fr", "Léa", False, "Ma carte a été débitée mais la commande n'apparaît pas.", "Bonjour Léa,\n\nJ'ai retrouvé votre paiement : la commande n'avait pas été créée à cause d'une coupure de notre côté. Je l'ai créée à la main ce matin et elle partira demain.\n\nCordialement,\nAnn", []),
+    ("fr", "Léa", False, "Ma carte a été débitée mais la commande n'apparaît pas.", "Bonjour Léa,\n\nLe paiement a été bloqué par le backend.\n\nCordialement,\nAnn", ["clarity", "jargon"]),
+    ("fr", "Hugo", False, "L'application plante à l'ouverture. Je l'ai déjà réinstallée.", "Bonjour Hugo,\n\nPourriez-vous réinstaller l'application et me dire si le problème persiste ?\n\nCordialement,\nAnn", ["personal"]),
+    ("fr", "Hugo", False, "L'application plante à l'ouverture. Je l'ai déjà réinstallée.", "Bonjour Hugo,\n\nMerci d'avoir déjà réinstallé l'application. Le plantage vient de la dernière mise à jour ; une correction sort jeudi et je vous préviendrai dès qu'elle sera disponible.\n\nCordialement,\nAnn", []),
+    ("es", "Ana", False, "¿Cómo descargo mis datos?", "Hola, Ana:\n\nPara descargarlos:\n1. Abra Ajustes.\n2. Elija Privacidad.\n3. Pulse Descargar mis datos.\n\nRecibirá un enlace por correo en unos minutos.\n\nSaludos,\nAnn", []),
+    ("es", "Ana", False, "¿Cómo descargo mis datos?", "Hola:\n\nAbra Ajustes. Elija Privacidad. Pulse Descargar mis datos.\n\nSaludos,\nAnn", ["clarity", "personal"]),
+    ("es", "Raúl", True, "¡Llevo dos semanas esperando el reembolso! Es la última vez que compro aquí.", "Hola, Raúl:\n\nComo ya le expliqué, los reembolsos tardan.\n\nSaludos,\nAnn", ["blame", "clarity", "empathy"]),
+    ("es", "Raúl", True, "¡Llevo dos semanas esperando el reembolso! Es la última vez que compro aquí.", "Hola, Raúl:\n\nTiene razón, dos semanas es demasiado y lo siento. He comprobado que el reembolso salió ayer; lo verá en su cuenta en tres días hábiles como máximo.\n\nSaludos,\nAnn", []),
+]  # fmt: skip
+
+
+def held_out(
+    rows: list[tuple[str, str, bool, str, str, list[str]]], first_id: int
+) -> list[dict[str, object]]:
     return [
         {
-            "id": 1001 + i,
+            "id": first_id + i,
             "language": lang,
             "customer": {"name": name, "upset": upset, "text": customer},
             "draft": text,
             "expected": sorted(expected),
             "variant": "held out",
         }
-        for i, (lang, name, upset, customer, text, expected) in enumerate(HELD_OUT)
+        for i, (lang, name, upset, customer, text, expected) in enumerate(rows)
     ]
 
 
@@ -892,7 +950,12 @@ if __name__ == "__main__":
         "for caredesk (see bench/assistant_set_build.py). expected: the finding types the draft "
         "should raise; none for a good reply.",
         "pairs": pairs(),
-        "held_out": held_out(),
+        "held_out": held_out(HELD_OUT, 1001),
+        "held_out_2": held_out(HELD_OUT_2, 2001),
+        "held_out_3": held_out(HELD_OUT_3, 3001),
     }
     OUT.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"{len(data['pairs'])} pairs and {len(data['held_out'])} held out -> {OUT}")
+    print(
+        f"{len(data['pairs'])} pairs, {len(data['held_out'])}, {len(data['held_out_2'])} and "
+        f"{len(data['held_out_3'])} held out -> {OUT}"
+    )

@@ -1,14 +1,19 @@
-"""Build the labelled language-detection set (bench/data/language/lingua.tsv) from a public one.
+"""Build the labelled language-detection sets (bench/data/language/) from a public one.
 
     python bench/language_build.py --lingua MIRROR.git
 
 MIRROR.git is a git directory (a clone or a bare mirror) of pemistahl/lingua-py. Its
 `language-testdata/sentences/<code>.txt` hold sentences per language from the Wortschatz
 corpora of Leipzig University. From each of the desk's default languages this takes the
-PER_LANGUAGE sentences the length of a short support email's line
-(SHORT_MIN..SHORT_MAX characters; fewer for Chinese and Japanese, written without spaces),
-chosen by a hash of the sentence so the set is the same on every run. Nothing from lingua is
-imported or run; the file is read as text.
+sentences the length of a short support email's line (SHORT_MIN..SHORT_MAX characters; fewer
+for Chinese and Japanese, written without spaces) and ranks them by a hash of the sentence, so
+the sets are the same on every run:
+
+- lingua.tsv, the test set: the first PER_LANGUAGE of each language. Reported, never tuned on.
+- lingua_dev.tsv, the development set: all the others (about 9,000). What the detector's
+  thresholds and close-language weights were chosen on.
+
+No sentence is in both. Nothing from lingua is imported or run; the files are read as text.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import subprocess
 from pathlib import Path
 
 OUT = Path(__file__).parent / "data" / "language" / "lingua.tsv"
+DEV = OUT.with_name("lingua_dev.tsv")
 PER_LANGUAGE = 40
 SHORT_MIN, SHORT_MAX = 20, 120
 CJK_MIN, CJK_MAX = 8, 50
@@ -44,11 +50,11 @@ def git_commit(git_dir: Path) -> str:
     return out.stdout.decode().strip()
 
 
-def pick(sentences: list[str], code: str) -> list[str]:
+def ranked(sentences: list[str], code: str) -> list[str]:
+    """The short sentences of one language, in the order of their hash."""
     low, high = (CJK_MIN, CJK_MAX) if code in ("ja", "zh") else (SHORT_MIN, SHORT_MAX)
     short = {s.strip() for s in sentences if low <= len(s.strip()) <= high and "\t" not in s}
-    ranked = sorted(short, key=lambda s: hashlib.sha256(s.encode()).hexdigest())
-    return ranked[:PER_LANGUAGE]
+    return sorted(short, key=lambda s: hashlib.sha256(s.encode()).hexdigest())
 
 
 def main() -> None:
@@ -56,13 +62,17 @@ def main() -> None:
     parser.add_argument("--lingua", type=Path, required=True, help="git dir of lingua-py")
     args = parser.parse_args()
     commit = git_commit(args.lingua)
-    lines = [f"# pemistahl/lingua-py@{commit} language-testdata/sentences (Wortschatz, Leipzig)"]
+    source = f"# pemistahl/lingua-py@{commit} language-testdata/sentences (Wortschatz, Leipzig)"
+    test, dev = [source], [source + ", development set"]
     for code, name in LANGUAGES.items():
         text = git_show(args.lingua, f"language-testdata/sentences/{name}.txt")
-        lines += [f"{code}\t{s}" for s in pick(text.splitlines(), code)]
+        order = ranked(text.splitlines(), code)
+        test += [f"{code}\t{s}" for s in order[:PER_LANGUAGE]]
+        dev += [f"{code}\t{s}" for s in order[PER_LANGUAGE:]]
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{len(lines) - 1} sentences in {len(LANGUAGES)} languages -> {OUT}")
+    for path, lines in ((OUT, test), (DEV, dev)):
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"{len(lines) - 1} sentences in {len(LANGUAGES)} languages -> {path}")
 
 
 if __name__ == "__main__":

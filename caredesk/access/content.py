@@ -1,4 +1,5 @@
-"""Who may see, use, change and review templates (canned responses) and knowledge-base articles.
+"""Who may see, use, change and review templates (canned responses), knowledge-base articles
+and the desk's glossary.
 
 Templates are `caredesk.replies`' models; articles have no model yet. The rules are written
 over the Protocols below, so that the apps that bring them (replies, knowledge, the help
@@ -145,3 +146,27 @@ def article_permits(principal: Principal, article: ArticleLike, action: Action) 
 
 def article_check(principal: Principal, article: ArticleLike, action: Action) -> None:
     enforce(article_decide(principal, article, action), missing=f"there is no article {article.pk}")
+
+
+def glossary_decide(principal: Principal, action: Action) -> Decision:
+    """The desk's glossary (its terms and the plain words for them, which the reply assistant
+    flags): every agent reads it, since it checks their drafts; supervisors and admins add,
+    change and delete terms. Customers and the public never see it."""
+    agent = as_agent(principal)
+    if agent is None:
+        return HIDDEN
+    if action == Action.VIEW:
+        return ALLOWED
+    if action in (Action.CHANGE, Action.DELETE):
+        if agent.is_manager:
+            return ALLOWED
+        return Decision(visible=True, refusal="only supervisors and admins change the glossary")
+    return Decision(visible=True, refusal=f"you may not {action} the glossary")
+
+
+def glossary_permits(principal: Principal, action: Action) -> bool:
+    return glossary_decide(principal, action).allowed
+
+
+def glossary_check(principal: Principal, action: Action) -> None:
+    enforce(glossary_decide(principal, action), missing="there is no glossary")

@@ -235,9 +235,31 @@ def intake_check(principal: Principal, action: Action, *, missing: str) -> None:
 
 
 def admin_site_permits(principal: Principal) -> bool:
-    """The Django admin (mailboxes, teams, agents, SLA settings, the raw records): admins."""
+    """Whether the Django admin is open to `principal` at all: to admins (all of it: mailboxes,
+    teams, agents, SLA settings, the raw records) and to supervisors (the pages of
+    ADMIN_APPS_FOR_SUPERVISORS alone; `admin_page_permits` says which page)."""
     agent = as_agent(principal)
-    return agent is not None and agent.is_admin
+    return agent is not None and agent.is_manager
+
+
+# What supervisors may open in the admin: the index (which lists only what they may use) and
+# the pages of these apps, whose ModelAdmins ask the policy for every permission.
+ADMIN_APPS_FOR_SUPERVISORS = frozenset({"glossary"})
+ADMIN_SITE_PAGES_FOR_SUPERVISORS = frozenset({"index", "jsi18n"})
+
+
+def admin_page_permits(principal: Principal, *, page: str, app_label: str) -> bool:
+    """One page of the Django admin: `page` its URL name, `app_label` the app of the model (or
+    app list) it shows, empty for the site's own pages. Admins: every page. Supervisors: the
+    index and the pages of ADMIN_APPS_FOR_SUPERVISORS."""
+    agent = as_agent(principal)
+    if agent is None or not agent.is_manager:
+        return False
+    if agent.is_admin:
+        return True
+    if app_label:
+        return app_label in ADMIN_APPS_FOR_SUPERVISORS
+    return page in ADMIN_SITE_PAGES_FOR_SUPERVISORS
 
 
 # --- drafts and notifications: their agent's alone ----------------------------------------

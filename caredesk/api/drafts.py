@@ -1,8 +1,9 @@
 """The reply assistant over HTTP: check a draft before sending it.
 
-The checks are caredesk.assistant's, the workspace composer's too. Given a ticket, the customer's
-latest message and first name come from it, under the access policy: a ticket the caller may not
-see is a 404, as if it did not exist.
+The checks are caredesk.assistant's, the workspace composer's too, with the desk's glossary
+(caredesk.glossary) for the draft's language. Given a ticket, the customer's latest message and
+first name come from it, under the access policy: a ticket the caller may not see is a 404, as
+if it did not exist.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from caredesk.api.auth import principal_of_request
 from caredesk.api.fields import Text
 from caredesk.api.schemas import ErrorOut, ValidationErrorOut
 from caredesk.assistant import FINDING_TYPES, draft_check
+from caredesk.glossary.selectors import glossary_get
 from caredesk.tickets.draft_context import draft_context_get, draft_language
 from caredesk.tickets.selectors import MAX_ID
 
@@ -51,7 +53,12 @@ class DraftCheckIn(Schema):
     )
     glossary: dict[
         Annotated[Text, Field(max_length=100)], Annotated[Text, Field(max_length=200)]
-    ] = Field(default_factory=dict, max_length=500, description="your own terms -> plain words")
+    ] = Field(
+        default_factory=dict,
+        max_length=500,
+        description="more terms -> plain words, on top of the desk's glossary (a term here wins "
+        "over the same term there)",
+    )
 
 
 class FindingOut(Schema):
@@ -87,9 +94,10 @@ assert set(FINDING_TYPES) == {"readability", "jargon", "blame", "empathy", "pers
 def check(request: HttpRequest, body: DraftCheckIn) -> Any:
     """What a customer would stumble on in this draft: each finding with the span it is about,
     why, and a suggested fix. Nothing is stored; sending is never blocked by it."""
+    principal = principal_of_request(request)
     customer_text, customer_name, known, upset = "", "", "", body.upset
     if body.ticket is not None:
-        context = draft_context_get(reference=body.ticket, principal=principal_of_request(request))
+        context = draft_context_get(reference=body.ticket, principal=principal)
         customer_text, customer_name = context.customer_text, context.first_name
         upset = upset or context.upset
         known = context.language
@@ -97,13 +105,14 @@ def check(request: HttpRequest, body: DraftCheckIn) -> Any:
         customer_text = body.customer_text
     if body.customer_name is not None:
         customer_name = body.customer_name
+    language = draft_language(body.text, asked=body.language, known=known)
     report = draft_check(
         text=body.text,
-        language=draft_language(body.text, asked=body.language, known=known),
+        language=language,
         customer_text=customer_text,
         customer_name=customer_name,
         upset=upset,
-        glossary=body.glossary,
+        glossary={**glossary_get(principal=principal).for_language(language), **body.glossary},
     )
     return {
         "language": report.language,

@@ -314,18 +314,16 @@ def _clarity(text: str, split: list[Sentence], lang: str) -> list[Finding]:
         return []
     found: list[Finding] = []
     numbered_lines = _numbered_spans(text)
-    loose = [
-        s
-        for s in split
-        if lx.INSTRUCTION_START[lang].search(s.text) and not _inside(s, numbered_lines)
-    ]
-    if len(loose) >= STEPS_FOR_NUMBERING:
+    counted = [(s, _instructions(s.text, lang)) for s in split if not _inside(s, numbered_lines)]
+    loose = [s for s, n in counted if n]
+    steps = sum(n for _, n in counted)
+    if steps >= STEPS_FOR_NUMBERING:
         found.append(
             Finding(
                 "clarity",
                 loose[0].start,
                 loose[-1].end,
-                f"{len(loose)} instructions are run together in the text; steps are easy to miss.",
+                f"{steps} instructions are run together in the text; steps are easy to miss.",
                 "Write them as numbered steps, one action per line.",
             )
         )
@@ -345,6 +343,13 @@ def _clarity(text: str, split: list[Sentence], lang: str) -> list[Finding]:
             )
         )
     return found
+
+
+def _instructions(sentence: str, lang: str) -> int:
+    """How many instructions a sentence gives: its clauses ("open X, click Y and choose Z")
+    that start as one does."""
+    clauses = lx.CLAUSE_BREAK[lang].split(sentence.strip())
+    return sum(1 for clause in clauses if lx.INSTRUCTION_START[lang].search(clause.strip()))
 
 
 _LINE = re.compile(r"[^\n]+")

@@ -321,29 +321,53 @@ JARGON: dict[str, str] = {
 }
 
 # Verbs a support instruction starts with, per language (the polite imperative).
+# An instruction may follow a condition ("If it does not arrive, check ...") and may be asked
+# as a question ("Could you ...?", "Pouvez-vous ...?"): it still tells the customer what to do.
+_IF = {
+    "en": r"(?:if [^,.!?]{1,80},\s*)?",
+    "de": r"(?:(?:wenn|falls) [^,.!?]{1,80},\s*)?",
+    "fr": r"(?:si [^,.!?]{1,80},\s*)?",
+    "es": r"(?:si [^,.!?]{1,80},\s*)?",
+}
 INSTRUCTION_START: dict[str, re.Pattern[str]] = {
     "en": _any(
-        r"^(?:(?:please|then|next|now|first|finally|simply|just|after that|afterwards|once (?:that|it)[’']?s? done),?\s+)*"
+        r"^(?:could|can|would) you (?:please )?\w+",
+        rf"^{_IF['en']}"
+        r"(?:(?:please|then|next|now|first|finally|simply|just|after that|afterwards|once (?:that|it)[’']?s? done),?\s+)*"
         r"(?:open|click|tap|go|select|choose|enter|type|press|restart|reinstall|install|clear|log|sign|check|"
         r"update|download|upload|delete|remove|copy|paste|add|turn|switch|unplug|plug|wait|close|save|scroll|"
         r"find|make sure|try|reset|change|confirm|send|reply|attach|visit|navigate|disable|enable|uncheck|"
-        r"tick|untick|pick|hold|insert|connect|disconnect|run|follow|write|call|look)\b"
+        r"tick|untick|pick|hold|insert|connect|disconnect|run|follow|write|call|look)\b",
     ),
     "de": _any(
-        r"^(?:(?:bitte|dann|danach|anschließend|zuerst|jetzt|zum schluss),?\s+)?\w+en sie\b",
-        r"^(?:bitte|dann|danach|anschließend|zuerst|jetzt)\s+\w+\s+sie\b",
+        r"^(?:können|könnten) sie\b",
+        rf"^{_IF['de']}(?:(?:bitte|dann|danach|anschließend|zuerst|jetzt|zum schluss|einfach),?\s+)?\w+en sie\b",
+        rf"^{_IF['de']}(?:bitte|dann|danach|anschließend|zuerst|jetzt)\s+\w+\s+sie\b",
     ),
     "fr": _any(
-        r"^(?:(?:ensuite|puis|d[’']abord|enfin|maintenant),?\s+)?(?:\w+ez|faites|allez|dites)\b",
-        r"^(?:veuillez|merci de)\b",
+        r"^(?:pouvez|pourriez)-vous\b",
+        r"^il (?:vous )?suffit de\b",
+        rf"^{_IF['fr']}(?:(?:ensuite|puis|d[’']abord|enfin|maintenant|simplement),?\s+)?(?:\w+ez|faites|allez|dites)\b",
+        rf"^{_IF['fr']}(?:veuillez|merci de)\b",
     ),
     "es": _any(
-        r"^(?:(?:luego|después|primero|por último|ahora|a continuación),?\s+)?"
+        r"^¿?(?:puede|podría) (?:usted )?\w+",
+        rf"^{_IF['es']}(?:(?:luego|después|primero|por último|ahora|a continuación|simplemente|solo),?\s+)?"
         r"(?:abra|haga|pulse|seleccione|vaya|introduzca|escriba|reinicie|reinstale|instale|borre|elimine|"
         r"compruebe|revise|actualice|descargue|cierre|inicie|toque|elija|espere|envíe|adjunte|desactive|"
         r"active|conecte|desconecte|copie|pegue|confirme|cambie|restablezca|intente|asegúrese)\b",
         r"^por favor,?\s+\w+e\b",
     ),
+}
+
+# Where one instruction ends and the next may start inside a sentence: "Go to Contacts, click
+# the dots, choose Export and pick CSV" is three steps. A bare "and" joins one step's parts
+# ("log out and back in").
+CLAUSE_BREAK: dict[str, re.Pattern[str]] = {
+    "en": _any(r",\s*(?:and\s+|then\s+)?", r"\s+then\s+", r";\s*"),
+    "de": _any(r",\s*(?:und\s+|dann\s+)?", r"\s+dann\s+", r";\s*"),
+    "fr": _any(r",\s*(?:et\s+|puis\s+)?", r"\s+puis\s+", r";\s*"),
+    "es": _any(r",\s*(?:y\s+|luego\s+)?", r"\s+luego\s+", r";\s*"),
 }
 
 NUMBERED = re.compile(
@@ -356,7 +380,8 @@ NEXT_STEP: dict[str, re.Pattern[str]] = {
         r"\b(?:I|we)(?:[’']ll| will| am going to| are going to)\b",
         r"\bour (?:team|engineers?) will\b",
         r"\b(?:today|tomorrow|tonight|this (?:morning|afternoon|evening|week))\b",
-        r"\bwithin (?:the next )?(?:\d+|an?|one|two|three|a few) (?:minutes?|hours?|days?|business days?|weeks?)\b",
+        r"\bwithin (?:the next )?(?:\d+|an?|one|two|three|four|five|six|seven|ten|a few|a couple of) (?:minutes?|hours?|days?|(?:business|working) days?|weeks?)\b",
+        r"\blet (?:me|us) know\b",
         r"\b(?:by|until) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the end of|noon|\d)",
         r"\b(?:on|next) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
         r"\bnext step\b",
@@ -369,7 +394,8 @@ NEXT_STEP: dict[str, re.Pattern[str]] = {
         r"\bmelde mich\b",
         r"\bmelden uns\b",
         r"\b(?:heute|morgen|diese woche|nächste woche)\b",
-        r"\binnerhalb (?:von )?\d+\b",
+        r"\binnerhalb (?:von )?(?:\d+|zwei|drei|vier|fünf|sieben|zehn|einer|eines|wenigen)\b",
+        r"\bgeben sie (?:mir|uns) (?:kurz )?bescheid\b",
         r"\bbis (?:montag|dienstag|mittwoch|donnerstag|freitag|morgen|\d)",
         r"\bam (?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b",
         r"\b(?:sage|gebe) ihnen bescheid\b",
@@ -380,8 +406,9 @@ NEXT_STEP: dict[str, re.Pattern[str]] = {
     "fr": _any(
         r"\b(?:je vais|nous allons|je reviens|nous reviendrons|je vous (?:recontacte|tiens|écris)|nous vous (?:recontacterons|tiendrons))\b",
         r"\b(?:aujourd[’']hui|demain|cette semaine|la semaine prochaine)\b",
-        r"\b(?:sous|d[’']ici|dans les) \d+\b",
-        r"\bvous (?:recevrez|allez recevoir)\b",
+        r"\b(?:sous|d[’']ici|dans(?: les)?) (?:\d+|deux|trois|quatre|cinq|sept|dix|quelques)\b",
+        r"\bvous (?:l[ae]s? |l[’'])?(?:recevrez|allez recevoir)\b",
+        r"\b(?:dites-moi|dites-nous|tenez-moi au courant)\b",
         r"\bje vous préviens\b",
         r"\bje vous préviendrai\b",
         r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
@@ -391,7 +418,8 @@ NEXT_STEP: dict[str, re.Pattern[str]] = {
     "es": _any(
         r"\b(?:voy a|vamos a|le escribiré|le escribiremos|le contactaremos|le avisaré|le avisaremos|le informaremos)\b",
         r"\b(?:hoy|mañana|esta semana|la próxima semana)\b",
-        r"\b(?:en|dentro de) (?:las próximas )?\d+\b",
+        r"\b(?:en|dentro de) (?:las próximas |los próximos |unos |unas )?(?:\d+|dos|tres|cuatro|cinco|siete|diez|pocos|pocas)\b",
+        r"\b(?:avíseme|avísenos|dígame)\b",
         r"\bantes del?\b",
         r"\brecibirá\b",
         r"\bel (?:lunes|martes|miércoles|jueves|viernes|sábado|domingo)\b",
@@ -481,22 +509,32 @@ TRIED: dict[str, dict[str, tuple[re.Pattern[str], re.Pattern[str]]]] = {
                 r"\breset (?:my )?password\b",
                 r"\bchanged my password\b",
                 r"\bresetting my password\b",
+                r"\bpassword\b[^.!?]{0,80}\b(?:reset|changed) it\b",
             ),
             _any(r"\breset(?:ting)? your password\b", r"\bchange your password\b"),
         ),
         "de": (
-            _any(r"\bpasswort (?:schon |bereits )?zurückgesetzt\b"),
+            _any(
+                r"\bpasswort (?:schon |bereits )?zurückgesetzt\b",
+                r"\bpasswort\b[^.!?]{0,80}\b(?:es|ihn) (?:\w+ )?(?:schon |bereits )?(?:zurückgesetzt|geändert)\b",
+            ),
             _any(
                 r"\bpasswort zurück(?:zu)?setzen\b",
                 r"\bsetzen sie [^.!?]{0,30}passwort[^.!?]{0,20} zurück\b",
             ),
         ),
         "fr": (
-            _any(r"\bréinitialisé mon mot de passe\b"),
+            _any(
+                r"\bréinitialisé mon mot de passe\b",
+                r"\bmot de passe\b[^.!?]{0,80}\bl[’']ai (?:déjà |bien )?(?:réinitialisé|changé)\b",
+            ),
             _any(r"\bréinitialise[rz] votre mot de passe\b"),
         ),
         "es": (
-            _any(r"\b(?:restablecido|restablecí|cambiado|cambié) (?:mi|la) contraseña\b"),
+            _any(
+                r"\b(?:restablecido|restablecí|cambiado|cambié) (?:mi|la) contraseña\b",
+                r"\bcontraseña\b[^.!?]{0,80}\bla (?:he )?(?:restablecido|restablecí|cambiado|cambié)\b",
+            ),
             _any(r"\brestablezca su contraseña\b", r"\brestablecer su contraseña\b"),
         ),
     },
@@ -736,6 +774,9 @@ ADJECTIVAL = set(
         "sorry",
         "aware",
         "overloaded",
+        "attached",
+        "enclosed",
+        "included",
     ]
 )
 PASSIVE = re.compile(

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "caredesk.sla",
     "caredesk.outbound",
     "caredesk.replies",
+    "caredesk.glossary",
     "caredesk.workspace",
 ]
 

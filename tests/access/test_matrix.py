@@ -30,6 +30,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from caredesk.accounts.models import Agent, Team
 from caredesk.accounts.services import agent_create, api_token_create
 from caredesk.core.admin import RecordAdmin
+from caredesk.glossary.models import GlossaryTerm
+from caredesk.glossary.services import glossary_term_save
 from caredesk.inbound.models import InboundMessage
 from caredesk.mailboxes.models import Mailbox
 from caredesk.notifications.models import Notification
@@ -169,12 +171,15 @@ ROUTES: dict[str, Row] = {
     "POST /api/v1/drafts/check": Row("POST", API_SEES_T, data={"text": "Hi", "ticket": "T"}),
     "GET /api/v1/inbound/{intake_id}/raw": Row("GET", API_ADMINS),
 }
-# The Django admin is one family: admins alone use any of its pages (what they get on each is
-# what its ModelAdmin's permissions say, checked below); everyone else is sent to sign in,
-# except on the sign-in page (the workspace's form, or for agents signed in a 403 saying why)
-# and signing out (sent to the index, which sends them on).
+# The Django admin is one family: admins use all of its pages (what they get on each is what
+# its ModelAdmin's permissions say, checked below), supervisors the index and the glossary's
+# pages (getting what the admin gets: the glossary's ModelAdmin gives both the same); everyone
+# else is sent to sign in, except on the sign-in page (the workspace's form, or for agents
+# signed in a 403 saying why) and signing out (sent to the index, which sends them on).
 ADMIN_FOR_OTHERS: dict[str, Outcome] = {"admin:login": SIGN_IN, "admin:logout": 302}
 SIGNED_IN_AGENTS = ("supervisor", "in_team", "other_team", "assigned")
+SUPERVISOR_ADMIN_PAGES = ("admin:index", "admin:jsi18n")
+SUPERVISOR_ADMIN_MODELS = (GlossaryTerm,)
 ADMIN_PAGES: dict[str, Outcome] = {  # what the admin gets on the pages of no model
     "admin:index": 200,
     "admin:login": 302,  # signed in already: on to the index
@@ -287,6 +292,7 @@ def world(mailbox: Mailbox) -> dict[str, Any]:
     note = Notification.objects.create(
         agent=agents["in_team"], ticket=ticket, kind="sla_warning", text="due soon"
     )
+    glossary_term_save(term=GlossaryTerm(term="WMS", plain="warehouse system"), actor=sue)
     return {
         "agents": agents,
         "tokens": {name: api_token_create(agent=agent) for name, agent in agents.items()},
@@ -436,7 +442,9 @@ def _admin_path(route: Route, object_id: str) -> str:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("principal", PRINCIPALS)
-def test_the_admin_is_for_admins(principal: str, world: dict[str, Any]) -> None:
+def test_the_admin_is_for_admins_and_its_glossary_for_supervisors(
+    principal: str, world: dict[str, Any]
+) -> None:
     admin_agent = world["agents"]["admin"]
     wrong = []
     for route in (r for r in url_routes() if r.key.startswith("admin")):
@@ -447,7 +455,12 @@ def test_the_admin_is_for_admins(principal: str, world: dict[str, Any]) -> None:
             expected, object_id = ADMIN_PAGES[route.key], "1"
         else:
             expected, object_id = _admin_expectation(kind, model, admin_agent)
-        if principal != "admin":
+        opened_to_supervisors = (
+            route.key in SUPERVISOR_ADMIN_PAGES
+            if model is None
+            else model in SUPERVISOR_ADMIN_MODELS
+        )
+        if principal != "admin" and not (principal == "supervisor" and opened_to_supervisors):
             expected = ADMIN_FOR_OTHERS.get(route.key, ADMIN_SIGN_IN)
             if route.key == "admin:login" and principal in SIGNED_IN_AGENTS:
                 expected = 403  # signed in, not an admin: told so

@@ -20,12 +20,15 @@ from caredesk.access import (
     AgentPrincipal,
     CustomerPrincipal,
     Principal,
+    admin_page_permits,
     admin_site_permits,
     article_check,
     article_permits,
     attachments_visible,
     draft_permits,
     drafts_visible,
+    glossary_check,
+    glossary_permits,
     intake_check,
     intake_permits,
     intake_visible,
@@ -135,13 +138,46 @@ def test_intake_rows_and_the_admin_site_are_for_admins() -> None:
             intake_check(principal, Action.VIEW, missing="there is no inbound message 5")
     with pytest.raises(Forbidden):
         intake_check(ADMIN, Action.DELETE, missing="")
+    # Admins use the whole admin; supervisors enter it for the glossary alone.
     assert [admin_site_permits(p) for p in (ADMIN, SUPERVISOR, TINA, JANE, ANONYMOUS)] == [
+        True,
         True,
         False,
         False,
         False,
-        False,
     ]
+    pages = [
+        ("index", ""),
+        ("jsi18n", ""),
+        ("password_change", ""),
+        ("glossary_glossaryterm_change", "glossary"),
+        ("app_list", "glossary"),
+        ("tickets_ticket_changelist", "tickets"),
+        ("app_list", "accounts"),
+    ]
+    opened = {
+        name: [admin_page_permits(p, page=page, app_label=app) for page, app in pages]
+        for name, p in (("admin", ADMIN), ("supervisor", SUPERVISOR), ("agent", TINA))
+    }
+    assert opened == {
+        "admin": [True] * 7,
+        "supervisor": [True, True, False, True, True, False, False],
+        "agent": [False] * 7,
+    }
+    assert not admin_page_permits(JANE, page="index", app_label="")
+
+
+def test_every_agent_reads_the_glossary_supervisors_and_admins_change_it() -> None:
+    for principal in (ADMIN, SUPERVISOR, TINA):
+        assert glossary_permits(principal, Action.VIEW)
+    for principal in (ADMIN, SUPERVISOR):
+        assert glossary_permits(principal, Action.CHANGE)
+        assert glossary_permits(principal, Action.DELETE)
+    with pytest.raises(Forbidden, match="only supervisors and admins change the glossary"):
+        glossary_check(TINA, Action.CHANGE)
+    for outsider in (JANE, ANONYMOUS):
+        with pytest.raises(NotFound):
+            glossary_check(outsider, Action.VIEW)
 
 
 # --- what is one agent's own ---------------------------------------------------------------

@@ -84,6 +84,9 @@ def test_english_passive_voice_but_not_a_state_of_mind() -> None:
     text = "Your refund was approved yesterday. The parcel has been sent. I am pleased it works."
     found = _of("readability", draft_check(text=text).findings)
     assert [text[f.start : f.end] for f in found] == ["was approved", "been sent"]
+    # What a reply carries with it is a state, not an action hidden in the passive.
+    state = "The receipt is attached, and the manual is included in the box."
+    assert not _of("readability", draft_check(text=state).findings)
 
 
 def test_jargon_from_the_list_and_the_desks_glossary() -> None:
@@ -173,6 +176,23 @@ def test_the_customer_is_addressed_by_name() -> None:
         ),
         ("fr", "J'ai déjà redémarré le téléphone.", "Pouvez-vous redémarrer le téléphone ?"),
         ("es", "Ya la he reinstalado.", "Por favor, reinstale la aplicación."),
+        # The step named by a pronoun after what it was done to.
+        ("en", "My password fails, I reset it yesterday.", "Please reset your password."),
+        (
+            "de",
+            "Mein Passwort geht nicht, ich habe es gestern schon zurückgesetzt.",
+            "Bitte setzen Sie Ihr Passwort zurück.",
+        ),
+        (
+            "fr",
+            "Mon mot de passe est refusé alors que je l'ai déjà changé.",
+            "Merci de réinitialiser votre mot de passe.",
+        ),
+        (
+            "es",
+            "La contraseña no va, ya la cambié ayer.",
+            "Por favor, restablezca su contraseña.",
+        ),
     ],
 )
 def test_asking_for_a_step_the_customer_already_took(
@@ -210,6 +230,53 @@ def test_several_instructions_want_numbered_steps() -> None:
     assert not _of("clarity", draft_check(text=numbered).findings)
     german = "Öffnen Sie die Einstellungen. Wählen Sie Konto. Klicken Sie auf Speichern."
     assert _of("clarity", draft_check(text=german, language="de").findings)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "steps"),
+    [
+        ("en", "Open the app, tap Profile, then choose Language and pick German.", 3),
+        ("de", "Öffnen Sie die App, tippen Sie auf Profil, dann wählen Sie Sprache.", 3),
+        ("fr", "Ouvrez l'application, touchez Profil, puis choisissez Langue.", 3),
+        ("es", "Abra la aplicación, toque Perfil y luego elija Idioma.", 3),
+    ],
+)
+def test_steps_run_together_in_one_sentence_want_numbering_too(
+    language: str, text: str, steps: int
+) -> None:
+    found = _of("clarity", draft_check(text=text, language=language).findings)
+    assert len(found) == 1 and found[0].why.startswith(f"{steps} instructions")
+
+
+def test_one_step_in_two_parts_is_one_step() -> None:
+    text = "Please sign out and back in, then try the upload again. I'll watch the logs today."
+    assert not _of("clarity", draft_check(text=text).findings)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # A request asked as a question tells them what to do.
+        ("en", "Hi Jane, sorry about that. Could you send me a screenshot of the error?"),
+        ("fr", "Bonjour Julie, pourriez-vous m'envoyer une capture d'écran ?"),
+        ("de", "Hallo Jonas, könnten Sie mir einen Screenshot schicken?"),
+        ("es", "Hola, Diego:\n\n¿Podría enviarme una captura de pantalla?"),
+        # So does an instruction after a condition.
+        ("en", "Hi Jane, the code is on its way. If it does not come, check the spam folder."),
+        ("fr", "Bonjour Julie, le code est parti. S'il n'arrive pas, regardez les indésirables."),
+        # And a time in words is a time.
+        ("en", "Hi Jane, the refund will reach your card within four working days."),
+        ("fr", "Bonjour Julie, le remboursement arrivera d'ici cinq jours."),
+        ("de", "Hallo Jonas, die Gutschrift kommt innerhalb zwei Tagen."),
+        ("es", "Hola, Diego: el reembolso llegará en cinco días."),
+        ("fr", "Bonjour Julie, je renvoie le lien : vous le recevrez tout de suite."),
+        ("en", "Hi Jane, I've switched the plan for you. Let me know if anything looks off."),
+    ],
+)
+def test_a_request_a_conditional_step_or_a_time_in_words_is_a_next_step(
+    language: str, text: str
+) -> None:
+    assert not _of("clarity", draft_check(text=text, language=language).findings), text
 
 
 def test_no_next_step_or_time() -> None:

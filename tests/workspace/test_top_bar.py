@@ -23,9 +23,9 @@ def _menu(html: str) -> str:
 
 @pytest.mark.parametrize(
     ("role", "shown", "admin_link"),
-    [("admin", "Admin", True), ("supervisor", "Supervisor", False), ("agent", "Agent", False)],
+    [("admin", "Admin", True), ("supervisor", "Supervisor", True), ("agent", "Agent", False)],
 )
-def test_the_user_menu_is_the_person_and_offers_the_admin_to_admins(
+def test_the_user_menu_is_the_person_and_offers_the_admin_to_admins_and_supervisors(
     client: Client, db: None, role: str, shown: str, admin_link: bool
 ) -> None:
     who = agent_create(email="x@example.com", name="Ada Lovelace", role=role, password=PASSWORD)
@@ -35,7 +35,8 @@ def test_the_user_menu_is_the_person_and_offers_the_admin_to_admins(
     assert '<a href="/profile">Profile</a>' in menu
     assert ">Sign out</button>" in menu
     assert ('<a href="/admin/">Settings (admin)</a>' in menu) is admin_link
-    # The admin agrees with the link: only those it offers it to get in.
+    # The admin agrees with the link: only those it offers it to get in (supervisors, for the
+    # glossary).
     assert (client.get("/admin/").status_code == 200) is admin_link
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from caredesk.assistant import draft_check
 from caredesk.core.errors import Forbidden, NotFound
+from caredesk.glossary.selectors import glossary_get
 from caredesk.tickets.draft_context import draft_context_get, draft_language
 from caredesk.workspace.views._common import principal_of_request
 
@@ -23,8 +24,9 @@ def draft_check_view(request: HttpRequest, ref: int) -> JsonResponse:
         return JsonResponse(
             {"error": f"the draft is longer than {MAX_DRAFT} characters"}, status=400
         )
+    principal = principal_of_request(request)
     try:
-        context = draft_context_get(reference=ref, principal=principal_of_request(request))
+        context = draft_context_get(reference=ref, principal=principal)
     except NotFound as exc:
         return JsonResponse({"error": str(exc)}, status=404)
     except Forbidden as exc:
@@ -37,6 +39,7 @@ def draft_check_view(request: HttpRequest, ref: int) -> JsonResponse:
         customer_text=context.customer_text,
         customer_name=context.first_name,
         upset=context.upset,
+        glossary=glossary_get(principal=principal).for_language(language),
     )
     grade = report.readability
     return JsonResponse(

@@ -77,6 +77,6 @@ def admin_sign_in(request: HttpRequest) -> HttpResponse:
         safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()})
         return redirect(wanted if safe else reverse("admin:index"))
     if request.user.is_authenticated:
-        error = "Only caredesk admins use the admin: sign in as an admin to go on."
+        error = "Only caredesk admins use this part of the admin: sign in as an admin to go on."
         return render(request, "workspace/error.html", {"error": error}, status=403)
     return redirect(f"{reverse('workspace:sign-in')}?{urlencode({'next': wanted})}")
