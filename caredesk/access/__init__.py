@@ -14,6 +14,7 @@ from caredesk.access.content import (
     template_check,
     template_permits,
     templates_offered,
+    templates_reviewer,
     templates_visible,
 )
 from caredesk.access.policy import (
@@ -86,6 +87,7 @@ __all__ = [
     "template_check",
     "template_permits",
     "templates_offered",
+    "templates_reviewer",
     "templates_visible",
     "ticket_check",
     "ticket_permits",

@@ -16,14 +16,7 @@ from caredesk.core import clock
 from caredesk.core.errors import Forbidden, InvalidRequest
 from caredesk.replies.macros import macro_problems
 from caredesk.replies.models import ReplyTemplate, ReplyTemplateVariant, Scope, State
-
-# Which review step may follow which, for shared templates.
-NEXT_STATES: dict[str, frozenset[str]] = {
-    State.DRAFT: frozenset({State.IN_REVIEW, State.RETIRED}),
-    State.IN_REVIEW: frozenset({State.DRAFT, State.APPROVED, State.RETIRED}),
-    State.APPROVED: frozenset({State.DRAFT, State.RETIRED}),
-    State.RETIRED: frozenset({State.DRAFT}),
-}
+from caredesk.replies.review import action_for, next_states
 
 
 @transaction.atomic
@@ -43,6 +36,8 @@ def template_create(
     name = name.strip()
     if not name:
         raise InvalidRequest("a template needs a name")
+    if len(name) > 200:
+        raise InvalidRequest("a template's name is at most 200 characters")
     if scope not in Scope.values:
         raise InvalidRequest(f"a template is {', '.join(Scope.values)}, not {scope!r}")
     if (scope == Scope.TEAM) != (team is not None):
@@ -87,26 +82,62 @@ def template_variant_set(
     return variant
 
 
+def template_variant_remove(*, actor: Agent, template: ReplyTemplate, language: str) -> None:
+    """Remove `template`'s text in `language`. An approved template keeps at least one text
+    (it is offered, and a template without a text cannot be approved)."""
+    template_check(principal_of(actor), template, Action.CHANGE)
+    language = language.strip().replace("_", "-").lower()
+    with transaction.atomic():
+        variants = ReplyTemplateVariant.objects.select_for_update().filter(template=template)
+        found = {v.language: v for v in variants}
+        if language not in found:
+            raise InvalidRequest(f"this template has no {language[:10] or '?'} text")
+        if len(found) == 1 and template.state == State.APPROVED:
+            raise InvalidRequest(
+                "an approved template keeps at least one text: add another language first, "
+                "or retire the template"
+            )
+        found[language].delete()
+        ReplyTemplate.objects.filter(pk=template.pk).update(updated_at=clock.now())
+
+
+@transaction.atomic
+def template_update(
+    *, actor: Agent, template: ReplyTemplate, name: str, review_by: date | None
+) -> ReplyTemplate:
+    """Rename `template` and set (or clear) its review-by date."""
+    template = ReplyTemplate.objects.select_for_update().get(pk=template.pk)
+    template_check(principal_of(actor), template, Action.CHANGE)
+    name = name.strip()
+    if not name:
+        raise InvalidRequest("a template needs a name")
+    if len(name) > 200:
+        raise InvalidRequest("a template's name is at most 200 characters")
+    template.name = name
+    template.review_by = review_by
+    template.updated_at = clock.now()
+    template.save(update_fields=["name", "review_by", "updated_at"])
+    return template
+
+
 @transaction.atomic
 def template_move(*, actor: Agent, template: ReplyTemplate, state: str) -> ReplyTemplate:
-    """Take a template to its next review state. Approving is for supervisors and admins; its
-    owner sends a shared draft for review, takes it back, or retires it."""
+    """Take a template to its next state. Approving a shared one is for supervisors and admins;
+    its owner sends a shared draft for review, takes it back, or retires it. Personal and team
+    templates are only retired and put back in use (`UNREVIEWED_NEXT_STATES`)."""
     template = ReplyTemplate.objects.select_for_update().get(pk=template.pk)
     principal = principal_of(actor)
     if state not in State.values:
         raise InvalidRequest(f"there is no template state {state!r}")
     if template.scope != Scope.SHARED and state == State.IN_REVIEW:
         raise InvalidRequest("only shared templates are reviewed")
-    if state not in NEXT_STATES[template.state]:
+    if state not in next_states(template):
         raise InvalidRequest(
             f"a template {template.get_state_display().lower()} cannot become {state}"
         )
-    if state == State.APPROVED:
-        template_check(principal, template, Action.REVIEW)
-        if not template.variants.exists():
-            raise InvalidRequest("a template without a text cannot be approved")
-    else:
-        template_check(principal, template, Action.CHANGE)
+    template_check(principal, template, action_for(template, state))
+    if state == State.APPROVED and not template.variants.exists():
+        raise InvalidRequest("a template without a text cannot be approved")
     template.state = state
     template.updated_at = clock.now()
     template.save(update_fields=["state", "updated_at"])
