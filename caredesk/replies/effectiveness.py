@@ -20,10 +20,11 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
 
-from django.db.models import Q, QuerySet
+from django.db.models import FloatField, Func, Q, QuerySet
+from django.db.models.fields.json import KT
 
 from caredesk.core.vocabulary import Status
 from caredesk.history.kinds import EventKind
@@ -39,15 +40,13 @@ REOPEN_WINDOW = timedelta(days=7)
 SAME_REPLY = timedelta(seconds=5)
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(NamedTuple):  # tuples: a period can hold hundreds of thousands
     template_id: int
     ticket_id: int
     used_at: datetime
 
 
-@dataclass(frozen=True)
-class StatusChange:
+class StatusChange(NamedTuple):
     ticket_id: int
     at: datetime
     old: str
@@ -142,6 +141,23 @@ def effectiveness_compute(
     }
 
 
+class _Epoch(Func):
+    """A moment as seconds since 1970 (a float): read by the hundred thousand, these load far
+    faster than timestamps, which the database adapter parses and converts row by row."""
+
+    output_field = FloatField()
+    template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS double precision)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # julianday() is a float of days: to the millisecond is what it holds exactly.
+        template = "ROUND((julianday(%(expressions)s) - 2440587.5) * 86400.0, 3)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def _moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
 def template_effectiveness(
     *, templates: QuerySet[Any], since: datetime | None
 ) -> dict[int, Effectiveness]:
@@ -150,12 +166,8 @@ def template_effectiveness(
     uses = TemplateUse.objects.filter(template__in=templates.values("pk"))
     if since is not None:
         uses = uses.filter(used_at__gte=since)
-    found = [
-        Use(template_id, ticket_id, used_at)
-        for template_id, ticket_id, used_at in uses.values_list(
-            "template_id", "ticket_id", "used_at"
-        )
-    ]
+    rows = uses.annotate(at=_Epoch("used_at")).values_list("template_id", "ticket_id", "at")
+    found = [Use(template, ticket, _moment(at)) for template, ticket, at in rows]
     if not found:
         return {}
     changes = TicketEvent.objects.filter(
@@ -165,8 +177,10 @@ def template_effectiveness(
     )
     if since is not None:
         changes = changes.filter(created_at__gte=since - SAME_REPLY)
-    rows = changes.values_list("ticket_id", "created_at", "data__old", "data__new")
+    # The statuses as text (->>), not as JSON documents to decode row by row.
+    statuses = changes.annotate(
+        at=_Epoch("created_at"), old=KT("data__old"), new=KT("data__new")
+    ).values_list("ticket_id", "at", "old", "new")
     return effectiveness_compute(
-        found,
-        (StatusChange(ticket_id, at, str(old), str(new)) for ticket_id, at, old, new in rows),
+        found, (StatusChange(ticket, _moment(at), old, new) for ticket, at, old, new in statuses)
     )
