@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from caredesk.access import Action, principal_of, template_check
+from caredesk.access import Action, principal_of, template_check, template_permits
 from caredesk.access.principals import MANAGERS
 from caredesk.accounts.models import Agent, Team
 from caredesk.core import clock
@@ -75,11 +75,28 @@ def template_variant_set(
         raise InvalidRequest("a variant needs a language tag such as en, de or pt-br")
     if not body.strip():
         raise InvalidRequest("a variant needs a text")
-    variant, _ = ReplyTemplateVariant.objects.update_or_create(
-        template=template, language=language, defaults={"body": body}
-    )
-    ReplyTemplate.objects.filter(pk=template.pk).update(updated_at=clock.now())
+    with transaction.atomic():
+        before = ReplyTemplateVariant.objects.filter(template=template, language=language).first()
+        if before is not None and before.body == body:
+            return before
+        variant, _ = ReplyTemplateVariant.objects.update_or_create(
+            template=template, language=language, defaults={"body": body}
+        )
+        _texts_changed(actor, template)
     return variant
+
+
+def _texts_changed(actor: Agent, template: ReplyTemplate) -> None:
+    """Note that `template`'s texts changed. An approved shared template whose text is changed
+    by someone who does not review templates goes back to review (and out of the picker until
+    approved again), so that no text reaches every agent unchecked."""
+    now = clock.now()
+    ReplyTemplate.objects.filter(pk=template.pk).update(updated_at=now)
+    if template_permits(principal_of(actor), template, Action.REVIEW):
+        return
+    back = ReplyTemplate.objects.filter(pk=template.pk, scope=Scope.SHARED, state=State.APPROVED)
+    if back.update(state=State.IN_REVIEW):
+        template.state = State.IN_REVIEW
 
 
 def template_variant_remove(*, actor: Agent, template: ReplyTemplate, language: str) -> None:
@@ -98,7 +115,7 @@ def template_variant_remove(*, actor: Agent, template: ReplyTemplate, language: 
                 "or retire the template"
             )
         found[language].delete()
-        ReplyTemplate.objects.filter(pk=template.pk).update(updated_at=clock.now())
+        _texts_changed(actor, template)
 
 
 @transaction.atomic

@@ -272,3 +272,31 @@ def test_a_stale_template_notification_leads_to_the_template(
     response = tina.post(f"/notifications/{note.pk}/read", {"open": "1"})
     assert response.status_code == 302
     assert response["Location"] == f"/templates/{templates['tina_personal'].pk}"
+
+
+def test_an_approved_shared_text_changed_by_its_owner_goes_back_to_review(
+    people: dict[str, Agent],
+) -> None:
+    tina, sue = people["tina"], people["sue"]
+    template = template_create(
+        actor=tina, name="Outage", scope="shared", variants={"en": "We are on it."}
+    )
+    template_move(actor=tina, template=template, state=State.IN_REVIEW)
+    template_move(actor=sue, template=template, state=State.APPROVED)
+    url = f"/templates/{template.pk}/variant"
+    client = signed_in(tina)
+    assert client.post(url, {"language": "en", "body": "We are on it."}).status_code == 302
+    template.refresh_from_db()
+    assert template.state == State.APPROVED  # the same text: nothing to review
+
+    response = client.post(url, {"language": "en", "body": "Fixed, all refunded!"}, follow=True)
+    assert "goes back to review" in response.content.decode()
+    template.refresh_from_db()
+    assert template.state == State.IN_REVIEW
+    offered = client.get("/templates?state=approved")
+    assert "Outage" not in offered.content.decode()
+
+    template_move(actor=sue, template=template, state=State.APPROVED)
+    assert signed_in(sue).post(url, {"language": "de", "body": "Behoben."}).status_code == 302
+    template.refresh_from_db()
+    assert template.state == State.APPROVED  # a reviewer's own change needs no review

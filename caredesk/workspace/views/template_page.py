@@ -105,6 +105,7 @@ def template_variant(request: HttpRequest, pk: int) -> HttpResponse:
     remove = request.POST.get("do") == "remove"
     try:
         template = _get(request, pk, Action.CHANGE)
+        was = template.state
         if remove:
             template_variant_remove(actor=agent_of(request), template=template, language=language)
         else:
@@ -119,6 +120,12 @@ def template_variant(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused_or_page(request, pk, exc, "Not saved")
     said = "Removed" if remove else "Saved"
     messages.success(request, f"{said} the {language.strip().lower()} text.")
+    if template.state == State.IN_REVIEW and was == State.APPROVED:
+        messages.info(
+            request,
+            "A changed shared template goes back to review: it is offered again once a "
+            "supervisor or an admin approves it.",
+        )
     return redirect("workspace:template-page", pk=pk)
 
 
