@@ -91,7 +91,9 @@ def test_a_shared_template_is_offered_once_a_supervisor_approves_it(
 
     supervisor = browser.new_context().new_page()
     sign_in(supervisor, base, email="sue@example.com")
-    supervisor.get_by_role("link", name="Templates").click()
+    supervisor.keyboard.press("g")
+    supervisor.keyboard.press("t")  # the templates, from the keyboard
+    expect(supervisor.get_by_role("heading", name="Templates")).to_be_visible()
     supervisor.get_by_role("link", name="In review (1)").click()
     expect(supervisor.get_by_role("heading", name="Templates in review")).to_be_visible()
     supervisor.get_by_role("link", name="Parcel tracking").click()
