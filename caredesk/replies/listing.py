@@ -113,7 +113,7 @@ def template_query_parse(params: Mapping[str, str]) -> TemplateQuery:
     return TemplateQuery(
         state=state,
         scope=scope,
-        words=params.get("q", "")[:200].strip(),
+        words=params.get("q", "")[:200].replace("\x00", "").strip(),
         sort=sort.removeprefix("-"),
         descending=sort.startswith("-"),
         period=period,

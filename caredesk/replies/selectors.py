@@ -27,7 +27,7 @@ def template_offered_list(*, principal: Principal, query: str = "") -> list[Repl
     """The templates the picker offers `principal`, matching every word of `query` in the
     name or in a variant's text (any case), by name."""
     rows: QuerySet[ReplyTemplate] = ReplyTemplate.objects.filter(templates_offered(principal))
-    for word in query.split()[:10]:
+    for word in query.replace("\x00", "").split()[:10]:  # PostgreSQL refuses NUL in text
         rows = rows.filter(
             Q(name__icontains=word)
             | Q(pk__in=ReplyTemplateVariant.objects.filter(body__icontains=word).values("template"))

@@ -19,6 +19,11 @@ from caredesk.replies.models import ReplyTemplate, ReplyTemplateVariant, Scope, 
 from caredesk.replies.review import action_for, next_states
 
 
+def _text(value: str) -> str:
+    """`value` without NUL characters, which PostgreSQL refuses in text (a form can send them)."""
+    return value.replace("\x00", "")
+
+
 @transaction.atomic
 def template_create(
     *,
@@ -33,7 +38,7 @@ def template_create(
     """A new template owned by `actor`. Personal and team templates are usable at once (they
     start approved); a shared one starts as a draft for a supervisor to review. Only
     supervisors and admins make team templates for a team they are not in."""
-    name = name.strip()
+    name = _text(name).strip()
     if not name:
         raise InvalidRequest("a template needs a name")
     if len(name) > 200:
@@ -70,7 +75,8 @@ def template_variant_set(
 ) -> ReplyTemplateVariant:
     """Write (or rewrite) `template`'s text in `language`."""
     template_check(principal_of(actor), template, Action.CHANGE)
-    language = language.strip().replace("_", "-").lower()
+    language = _text(language).strip().replace("_", "-").lower()
+    body = _text(body)
     if not language or len(language) > 10:
         raise InvalidRequest("a variant needs a language tag such as en, de or pt-br")
     if not body.strip():
@@ -103,7 +109,7 @@ def template_variant_remove(*, actor: Agent, template: ReplyTemplate, language: 
     """Remove `template`'s text in `language`. An approved template keeps at least one text
     (it is offered, and a template without a text cannot be approved)."""
     template_check(principal_of(actor), template, Action.CHANGE)
-    language = language.strip().replace("_", "-").lower()
+    language = _text(language).strip().replace("_", "-").lower()
     with transaction.atomic():
         variants = ReplyTemplateVariant.objects.select_for_update().filter(template=template)
         found = {v.language: v for v in variants}
@@ -125,7 +131,7 @@ def template_update(
     """Rename `template` and set (or clear) its review-by date."""
     template = ReplyTemplate.objects.select_for_update().get(pk=template.pk)
     template_check(principal_of(actor), template, Action.CHANGE)
-    name = name.strip()
+    name = _text(name).strip()
     if not name:
         raise InvalidRequest("a template needs a name")
     if len(name) > 200:

@@ -300,3 +300,22 @@ def test_an_approved_shared_text_changed_by_its_owner_goes_back_to_review(
     assert signed_in(sue).post(url, {"language": "de", "body": "Behoben."}).status_code == 302
     template.refresh_from_db()
     assert template.state == State.APPROVED  # a reviewer's own change needs no review
+
+
+def test_nul_characters_sent_by_a_form_are_never_a_500(
+    people: dict[str, Agent], templates: dict[str, ReplyTemplate]
+) -> None:
+    """PostgreSQL refuses NUL in text: the services drop it, the searches ignore it."""
+    tina = signed_in(people["tina"])
+    pk = templates["tina_personal"].pk
+    assert tina.get("/templates?q=than%00ks").status_code == 200
+    assert tina.post("/templates/create", {"name": "Nul\x00l"}).status_code == 302
+    assert ReplyTemplate.objects.filter(name="Null").exists()
+    variant = {"language": "e\x00n", "body": "Hi\x00!"}
+    assert tina.post(f"/templates/{pk}/variant", variant).status_code == 302
+    assert templates["tina_personal"].variants.get(language="en").body == "Hi!"
+    assert tina.post(f"/templates/{pk}/edit", {"name": "T\x00"}).status_code == 302
+    response = tina.post(f"/templates/{pk}/edit", {"name": "T", "review_by": "2026-01-0\x00"})
+    assert response.status_code == 400
+    assert tina.post(f"/templates/{pk}/state", {"state": "retired\x00"}).status_code == 400
+    assert tina.get("/templates?sort=%00").status_code == 400
