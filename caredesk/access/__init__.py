@@ -17,6 +17,7 @@ from caredesk.access.content import (
     template_check,
     template_permits,
     templates_offered,
+    templates_reviewer,
     templates_visible,
 )
 from caredesk.access.policy import (
@@ -94,6 +95,7 @@ __all__ = [
     "template_check",
     "template_permits",
     "templates_offered",
+    "templates_reviewer",
     "templates_visible",
     "ticket_check",
     "ticket_permits",

@@ -57,6 +57,13 @@ def templates_offered(principal: Principal, via: str = "") -> Q:
     return templates_visible(principal, via) & Q(**{f"{via}state": APPROVED_STATE})
 
 
+def templates_reviewer(principal: Principal) -> bool:
+    """Whether `principal` reviews shared templates (approves them): the workspace offers them
+    the review queue. The same rule as `template_decide`'s REVIEW."""
+    agent = as_agent(principal)
+    return agent is not None and agent.is_manager
+
+
 def template_decide(principal: Principal, template: TemplateLike, action: Action) -> Decision:
     """Personal templates: their owner's. Team templates: the team's members'. Shared ones:
     every agent's once approved; before that (a draft, in review) and once retired, only their

@@ -8,13 +8,18 @@ from caredesk.core.models import TimestampedModel
 
 class Notification(TimestampedModel):
     """Something an agent should look at: a ticket close to or past its SLA target, a mailbox
-    that cannot be fetched. `kind` says which ("sla_warning", "sla_breached", "imap_failing")."""
+    that cannot be fetched. `kind` says which ("sla_warning", "sla_breached", "imap_failing",
+    "assigned", "template_review")."""
 
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     ticket = models.ForeignKey(
         "tickets.Ticket", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # For a template whose review is due ("template_review"): the template to check.
+    template = models.ForeignKey(
+        "replies.ReplyTemplate", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     kind = models.CharField(max_length=40)
     text = models.CharField(max_length=500)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from caredesk.access import notifications_visible, principal_of
 from caredesk.accounts.models import Agent
 from caredesk.core import clock
@@ -39,4 +41,17 @@ def notification_assigned_create(
     text = f"{actor.name or actor.email} assigned you #{ticket_id}: {subject or '(no subject)'}"
     return Notification.objects.create(
         agent=agent, ticket_id=ticket_id, kind="assigned", text=text[:500]
+    )
+
+
+def notification_template_review_create(
+    *, agent: Agent, template_id: int, name: str, review_by: date, today: date
+) -> Notification:
+    """Tell `agent`, a template's owner, that its review-by date has come or is near. The
+    caller (caredesk.replies.stale) makes sure this happens once per template and date."""
+    when = "was due" if review_by < today else "is due"
+    day = f"{review_by:%a} {review_by.day} {review_by:%b %Y}"
+    text = f"Your template “{name}” {when} for review by {day}"
+    return Notification.objects.create(
+        agent=agent, template_id=template_id, kind="template_review", text=text[:500]
     )

@@ -49,6 +49,8 @@ class ReplyTemplate(TimestampedModel):
     review_by = models.DateField(
         null=True, blank=True, help_text="When its owner should check it is still right"
     )
+    # The review-by date its owner was last told of (caredesk.replies.stale): told once per date.
+    review_flagged_for = models.DateField(null=True, blank=True, editable=False)
     # The ticket fields a reply made from it sets (caredesk.replies.macros).
     actions = models.JSONField(default=dict, blank=True, validators=[validate_macro])
     updated_at = models.DateTimeField(default=clock.now)

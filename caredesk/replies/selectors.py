@@ -28,7 +28,7 @@ def template_offered_list(*, principal: Principal, query: str = "") -> list[Repl
     """The templates the picker offers `principal`, matching every word of `query` in the
     name or in a variant's text (any case), by name."""
     rows: QuerySet[ReplyTemplate] = ReplyTemplate.objects.filter(templates_offered(principal))
-    for word in query.split()[:10]:
+    for word in query.replace("\x00", "").split()[:10]:  # PostgreSQL refuses NUL in text
         rows = rows.filter(
             Q(name__icontains=word)
             | Q(pk__in=ReplyTemplateVariant.objects.filter(body__icontains=word).values("template"))
@@ -170,3 +170,31 @@ def _promised_reply(ticket: Ticket, language: str) -> str:
         except ValueError:
             continue
     return ""
+
+
+def template_macro_words(actions: dict[str, Any]) -> list[str]:
+    """What a template's macro does to a ticket, in words ("Sets the status to pending"), one
+    line per field, naming the team and the assignee (two queries at most)."""
+    words = []
+    if "status" in actions:
+        words.append(f"Sets the status to {actions['status']}")
+    if "priority" in actions:
+        words.append(f"Sets the priority to {actions['priority']}")
+    if "team" in actions:
+        team = Team.objects.filter(pk=actions["team"]).first() if _an_id(actions["team"]) else None
+        words.append(f"Moves it to team {team.name}" if team else "Moves it to a team that is gone")
+    if "assignee" in actions:
+        value = actions["assignee"]
+        agent = Agent.objects.filter(pk=value).first() if _an_id(value) else None
+        words.append(
+            f"Assigns it to {agent.name}" if agent else "Assigns it to an agent who is gone"
+        )
+    if "category" in actions:
+        words.append(f"Sets the category to {actions['category']}")
+    if actions.get("tags"):
+        words.append(f"Adds the tags {', '.join(str(t) for t in actions['tags'])}")
+    return words
+
+
+def _an_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID

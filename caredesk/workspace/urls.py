@@ -12,6 +12,8 @@ from caredesk.workspace.views import (
     password,
     profile,
     session,
+    template_list,
+    template_page,
     templates,
     ticket,
 )
@@ -62,4 +64,12 @@ urlpatterns = [
     path("notifications/<int:pk>/read", notifications.mark_read, name="notification-read"),
     path("customers/<int:pk>", customers.customer, name="customer"),
     path("customers/<int:pk>/edit", customers.customer_save, name="customer-edit"),
+    # Saved replies: the list, a new one, a template's page and its changes.
+    path("templates", template_list.templates, name="template-list"),
+    path("templates/new", template_list.template_new, name="template-new"),
+    path("templates/create", template_list.template_create_view, name="template-create"),
+    path("templates/<int:pk>", template_page.template_page, name="template-page"),
+    path("templates/<int:pk>/edit", template_page.template_edit, name="template-edit"),
+    path("templates/<int:pk>/variant", template_page.template_variant, name="template-variant"),
+    path("templates/<int:pk>/state", template_page.template_state, name="template-state"),
 ]

@@ -35,7 +35,7 @@ from caredesk.glossary.services import glossary_term_save
 from caredesk.inbound.models import InboundMessage
 from caredesk.mailboxes.models import Mailbox
 from caredesk.notifications.models import Notification
-from caredesk.replies.services import template_create
+from caredesk.replies.services import template_create, template_move
 from caredesk.tickets.models import Ticket
 from caredesk.tickets.services import ticket_assign, ticket_set_properties
 from caredesk.workspace.models import SavedView
@@ -58,6 +58,8 @@ API_AGENTS = (200, 200, 200, 200, 200, 401, 401)
 API_SEES_T = (200, 200, 200, 404, 200, 401, 401)
 API_SEES_T_201 = (201, 201, 201, 404, 201, 401, 401)
 API_ADMINS = (200, 404, 404, 404, 404, 401, 401)
+SEES_TINAS = (200, 200, 200, 404, 404, SIGN_IN, SIGN_IN)  # a personal template of the in-team agent
+CHANGES_TINAS = (302, 302, 302, 404, 404, SIGN_IN, SIGN_IN)
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,32 @@ ROUTES: dict[str, Row] = {
     "workspace:customer": Row("GET", SEES_T_200, args={"pk": "customer"}),
     "workspace:customer-edit": Row(
         "POST", SEES_T_302, data={"name": "Jane Q. Doe"}, args={"pk": "customer"}
+    ),
+    # --- the workspace: saved replies ------------------------------------------------------
+    # Each agent's list and new form; Tina's personal template is hers and the reviewers'
+    # (404 to the others); approving her shared one in review is for supervisors and admins.
+    "workspace:template-list": Row("GET", AGENTS_200, data={"sort": "-uses", "period": "all"}),
+    "workspace:template-new": Row("GET", AGENTS_200),
+    "workspace:template-create": Row(
+        "POST",
+        AGENTS_302,
+        data={"name": "Mine", "scope": "personal", "language": "en", "body": "x"},
+    ),
+    "workspace:template-page": Row("GET", SEES_TINAS, args={"pk": "personal_template"}),
+    "workspace:template-edit": Row(
+        "POST", CHANGES_TINAS, data={"name": "Thanks!"}, args={"pk": "personal_template"}
+    ),
+    "workspace:template-variant": Row(
+        "POST",
+        CHANGES_TINAS,
+        data={"language": "de", "body": "Danke"},
+        args={"pk": "personal_template"},
+    ),
+    "workspace:template-state": Row(
+        "POST",
+        (302, 302, 403, 404, 404, SIGN_IN, SIGN_IN),
+        data={"state": "approved"},
+        args={"pk": "shared_in_review"},
     ),
     # --- the API --------------------------------------------------------------------------
     "GET /api/v1/tickets": Row("GET", API_AGENTS),
@@ -289,6 +317,10 @@ def world(mailbox: Mailbox) -> dict[str, Any]:
     personal = template_create(
         actor=agents["in_team"], name="My thanks", variants={"en": "Thanks, {{ customer.name }}"}
     )
+    in_review = template_create(
+        actor=agents["in_team"], name="Shipping", scope="shared", variants={"en": "Soon."}
+    )
+    template_move(actor=agents["in_team"], template=in_review, state="in_review")
     note = Notification.objects.create(
         agent=agents["in_team"], ticket=ticket, kind="sla_warning", text="due soon"
     )
@@ -305,6 +337,7 @@ def world(mailbox: Mailbox) -> dict[str, Any]:
         "shared_view": shared.pk,
         "notification": note.pk,
         "personal_template": personal.pk,
+        "shared_in_review": in_review.pk,
         "intake": first.pk,
         "customer": ticket.customer_id,
     }

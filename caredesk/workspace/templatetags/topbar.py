@@ -16,6 +16,7 @@ KINDS = {
     "sla_breached": "SLA breached",
     "imap_failing": "Mailbox failing",
     "assigned": "Assigned to you",
+    "template_review": "Template review due",
 }
 
 

@@ -43,7 +43,8 @@ def _back(request: HttpRequest) -> str:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark one read, then on to its ticket when the agent clicked through to it, else back."""
+    """Mark one read, then on to its ticket (or template) when the agent clicked through to it,
+    else back."""
     try:
         if not 0 < pk <= MAX_ID:
             raise NotFound(f"you have no notification {pk}")
@@ -52,6 +53,8 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
         return refused(request, exc)
     if request.POST.get("open") == "1" and notification.ticket_id is not None:
         return redirect("workspace:ticket", ref=notification.ticket_id)
+    if request.POST.get("open") == "1" and notification.template_id is not None:
+        return redirect("workspace:template-page", pk=notification.template_id)
     return redirect(_back(request))
 
 

@@ -83,6 +83,7 @@
     if (pendingG) {
       pendingG = false;
       if (key === "i") { window.location.href = "/"; }
+      if (key === "t") { window.location.href = "/templates"; }
       return;
     }
     var help = document.getElementById("shortcuts");
