@@ -76,9 +76,15 @@ class NotificationOut(Schema):
     kind: str
     text: str
     ticket: int | None
+    # For "template_review": the template whose review is due.
+    template: int | None
     created_at: datetime
     read_at: datetime | None
 
     @staticmethod
     def resolve_ticket(obj: object) -> int | None:
         return getattr(obj, "ticket_id", None)
+
+    @staticmethod
+    def resolve_template(obj: object) -> int | None:
+        return getattr(obj, "template_id", None)

@@ -115,6 +115,7 @@ def test_notifications_are_the_agents_own(api: Api, ticket: Ticket, agent: Agent
     page = api.get("/notifications", unread=True).json()
     assert [n["id"] for n in page["items"]] == [mine.pk]
     assert page["items"][0]["ticket"] == ticket.pk
+    assert page["items"][0]["template"] is None
     assert api.post(f"/notifications/{theirs.pk}/read", {}).status_code == 404
     read = api.post(f"/notifications/{mine.pk}/read", {}).json()
     assert read["read_at"] is not None
@@ -128,3 +129,17 @@ def test_remaining_time_counts_down(api: Api, mailbox: Mailbox) -> None:
         clock.advance(timedelta(minutes=30))
         after = api.get(f"/tickets/{ticket.pk}").json()["sla"]["remaining_seconds"]
     assert before == 8 * 3600 and after == before - 30 * 60
+
+
+def test_a_template_review_notification_names_the_template(api: Api, agent: Agent) -> None:
+    from datetime import date
+
+    from caredesk.replies.services import template_create
+    from caredesk.replies.stale import templates_stale_flag_all
+
+    today = date(2026, 12, 3)
+    due = template_create(actor=agent, name="Refunds", variants={"en": "x"}, review_by=today)
+    assert templates_stale_flag_all(today=today) == 1
+    [item] = api.get("/notifications").json()["items"]
+    assert item["kind"] == "template_review"
+    assert item["template"] == due.pk and item["ticket"] is None
