@@ -2,7 +2,7 @@
 
     python bench/language.py
 
-Three labelled sets, each line "code<TAB>text":
+Four labelled sets, each line "code<TAB>text":
 
 - lingua (bench/data/language/lingua.tsv), the test set: 40 sentences of 20-120 characters
   (8-50 in Chinese and Japanese) in each of the 16 default CAREDESK_LANGUAGES, from the test
@@ -13,9 +13,15 @@ Three labelled sets, each line "code<TAB>text":
   the close-language weights (caredesk/language/close.py) were chosen on it.
 - support (tests/fixtures/upset/labelled.tsv), self-written: short support emails (calm
   reports and upset customers) in eight languages, the set the upset-level test uses.
+- support_public (bench/data/language/support_public.tsv), public and support-style: 50
+  whole-sentence error and help messages (20-160 characters, 8-80 in Chinese and Japanese) in
+  each of the 16 languages, from the community translations of Nextcloud's mail, deck and
+  calendar apps (AGPL-3.0). Chosen by rules fixed before it was first measured; nothing was
+  tuned on it.
 
-The lingua sets are not kept in the repository: bench/language_build.py rebuilds them from a
-clone (see bench/data/language/README.md). `--set NAME` measures one set only.
+The lingua and support_public sets are not kept in the repository: bench/language_build.py and
+bench/language_build_support.py rebuild them from clones (see bench/data/language/README.md).
+`--set NAME` measures one set only.
 
 A text counts as right only when detection names its language; "unknown" (too short or unsure,
 where intake keeps the customer's known language) is reported apart from wrong answers.
@@ -48,6 +54,7 @@ SETS = {
     "lingua": ROOT / "bench" / "data" / "language" / "lingua.tsv",
     "lingua_dev": ROOT / "bench" / "data" / "language" / "lingua_dev.tsv",
     "support": ROOT / "tests" / "fixtures" / "upset" / "labelled.tsv",
+    "support_public": ROOT / "bench" / "data" / "language" / "support_public.tsv",
 }
 EMAIL = (
     "Hallo, ich habe am Montag die Bestellung 55731 aufgegeben und noch keine "
