@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "caredesk.tickets",
     "caredesk.sla",
     "caredesk.outbound",
+    "caredesk.system_emails",
     "caredesk.replies",
     "caredesk.glossary",
     "caredesk.workspace",

@@ -18,6 +18,8 @@ from caredesk.inbound.types import Kind
 from caredesk.outbound.models import OutboundEmail
 from caredesk.outbound.services import outbound_announce
 from caredesk.sla.services import Happened, SlaPlan
+from caredesk.system_emails.kinds import ACKNOWLEDGEMENT
+from caredesk.system_emails.selectors import system_email_overrides
 from caredesk.tickets.acknowledgements import acknowledgement_email
 from caredesk.tickets.changes import events_save
 from caredesk.tickets.hooks import ticket_changed_announce
@@ -45,6 +47,12 @@ def decisions_record(decisions: Sequence[Decision], planner: Planner) -> None:
     Ticket.objects.bulk_create([d.ticket for d in created if d.ticket is not None])
     sla = _sla_plan(created, planner)
 
+    # The admins' wordings of the acknowledgement: one query for the batch, none per email.
+    wordings = (
+        system_email_overrides(kind=ACKNOWLEDGEMENT)
+        if any(d.acknowledge for d in decisions)
+        else {}
+    )
     messages: list[Message] = []
     outbound: list[OutboundEmail] = []
     inbound: list[tuple[Decision, Message]] = []
@@ -73,7 +81,10 @@ def decisions_record(decisions: Sequence[Decision], planner: Planner) -> None:
         inbound.append((decision, message))
         if decision.acknowledge:
             wording = acknowledgement_email(
-                ticket=ticket, trigger=message, promise=sla.promises.get(ticket.pk)
+                ticket=ticket,
+                trigger=message,
+                promise=sla.promises.get(ticket.pk),
+                overrides=wordings,
             )
             ack, email = outgoing_build(ticket=ticket, email=wording)
             if decision.ack_hold:

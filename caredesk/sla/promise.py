@@ -21,6 +21,8 @@ How it is phrased
     share today's weekday, so it gets the date. The zone is its abbreviation, or "UTC+05:30"
     where the zone database has only a number ("+0530"). Names come from the tables below, not
     from the process locale, so a server's locale cannot change what a customer reads.
+    English, German, French, Spanish and Japanese ("明日10:00（CET）まで", "12月8日（火）
+    10:00（CET）まで").
 """
 
 from __future__ import annotations
@@ -38,8 +40,10 @@ _QUARTER = timedelta(minutes=15)
 
 @dataclass(frozen=True)
 class _Phrasing:
-    """One language's words. Templates are filled with `time` (with `zone`), `weekday`,
-    `day`, `month`, `year` (already in `year_form`, or empty) and `art` (Spanish: "la"/"las")."""
+    """One language's words. Templates are filled with `time` (the clock and zone, in
+    `time_form`), `weekday`, `short` (the weekday's short name, where a language writes one in
+    dates), `day`, `month`, `year` (already in `year_form`, or empty) and `art` (Spanish:
+    "la"/"las")."""
 
     weekdays: tuple[str, ...]  # Monday first
     months: tuple[str, ...]
@@ -49,6 +53,8 @@ class _Phrasing:
     date: str
     year_form: str
     first_day: str = "1"
+    time_form: str = "{clock} {zone}"
+    short_weekdays: tuple[str, ...] = ()
 
 
 def _words(names: str) -> tuple[str, ...]:
@@ -102,6 +108,21 @@ _PHRASINGS: dict[str, _Phrasing] = {
         date="antes del {weekday} {day} de {month}{year} a {art} {time}",
         year_form=" de {}",
     ),
+    # Japanese writes dates year-month-day with the weekday's one-character name in brackets
+    # ("12月8日（火）"), the year first when it is not this year's ("2027年1月5日（火）"), and
+    # the zone in full-width brackets after the 24-hour time. "まで" is "until"; the sentence
+    # around it adds "に" ("までにご返信いたします": "will reply by").
+    "ja": _Phrasing(
+        weekdays=_words("月曜日 火曜日 水曜日 木曜日 金曜日 土曜日 日曜日"),
+        short_weekdays=_words("月 火 水 木 金 土 日"),
+        months=tuple(f"{n}月" for n in range(1, 13)),
+        today="本日{time}まで",
+        tomorrow="明日{time}まで",
+        weekday="{weekday}の{time}まで",
+        date="{year}{month}{day}日（{short}）{time}まで",
+        year_form="{}年",
+        time_form="{clock}（{zone}）",
+    ),
 }
 
 
@@ -133,8 +154,9 @@ def promise_phrase(*, due: datetime, now: datetime, timezone: str, language: str
     else:  # a week or more ahead, or (for a target already past) the date it was
         template = words.date
     return template.format(
-        time=f"{promised:%H:%M} {_zone_label(promised)}",
+        time=words.time_form.format(clock=f"{promised:%H:%M}", zone=_zone_label(promised)),
         weekday=words.weekdays[promised.weekday()],
+        short=(words.short_weekdays or words.weekdays)[promised.weekday()],
         day=words.first_day if promised.day == 1 else str(promised.day),
         month=words.months[promised.month - 1],
         year=words.year_form.format(promised.year) if promised.year != today.year else "",

@@ -10,10 +10,14 @@ from django.conf import settings
 from django.db.models import Count, F, Q
 
 from caredesk.core import clock
+from caredesk.core.text import first_name
 from caredesk.history.events import Event, acknowledgement_skipped_event
 from caredesk.outbound.models import DeliveryStatus, OutboundEmail
 from caredesk.sla.promise import promise_phrase
 from caredesk.sla.services import ReplyPromise
+from caredesk.system_emails.choose import Overrides, acknowledgement_language
+from caredesk.system_emails.kinds import ACKNOWLEDGEMENT, kind_get
+from caredesk.system_emails.services import system_email_compose
 from caredesk.tickets.models import Message, Ticket
 from caredesk.tickets.outgoing import OutgoingEmail
 
@@ -49,49 +53,74 @@ def acknowledgement_allowed(*, address: str, sent_last_hour: int) -> bool:
     return sent_last_hour < settings.CAREDESK_ACK_LIMIT_PER_HOUR
 
 
-def acknowledgement_when(*, promise: ReplyPromise | None, customer_timezone: str) -> str:
-    """When a person will reply, as the acknowledgement says it: the reply target's due time
-    (rounded up, never earlier) in the customer's time zone when known, else the team's."""
+def acknowledgement_when(
+    *, promise: ReplyPromise | None, customer_timezone: str, language: str = "en"
+) -> str:
+    """When a person will reply, as the acknowledgement says it in `language`: the reply
+    target's due time (rounded up, never earlier) in the customer's time zone when known, else
+    the team's. Empty without a reply target (the email's wording says "as soon as we can")."""
     if promise is None:
-        return "as soon as we can"
+        return ""
     now = clock.now()
     for zone in (customer_timezone, promise.timezone):
         try:
-            return promise_phrase(due=promise.due, now=now, timezone=zone)
+            return promise_phrase(due=promise.due, now=now, timezone=zone, language=language)
         except ValueError:
             continue
-    return promise_phrase(due=promise.due, now=now, timezone="UTC")
-
-
-def acknowledgement_text(*, ticket: Ticket, name: str, when: str) -> str:
-    greeting = f"Hello {name}," if name else "Hello,"
-    team = ticket.mailbox.name or "our support team"
-    return (
-        f"{greeting}\n\n"
-        f"Thank you for writing to {team}. We have your message and opened ticket "
-        f"{ticket.reference}:\n\n"
-        f"    {ticket.subject}\n\n"
-        f"A person from our team will reply {when}.\n\n"
-        f"If you have anything to add, just reply to this email.\n\n"
-        f"{team}\n"
-    )
+    return promise_phrase(due=promise.due, now=now, timezone="UTC", language=language)
 
 
 def acknowledgement_email(
-    *, ticket: Ticket, trigger: Message, promise: ReplyPromise | None
+    *,
+    ticket: Ticket,
+    trigger: Message,
+    promise: ReplyPromise | None,
+    overrides: Overrides | None = None,
 ) -> OutgoingEmail:
     """The acknowledgement of `trigger`, the customer's first message on the new `ticket`
     (which must be saved: the reference is its number). `promise` is when the ticket's reply
-    target falls due, if a policy sets one."""
+    target falls due, if a policy sets one. `overrides` are the admins' wordings of the
+    acknowledgement, loaded once for a whole batch (decision 0005); without them they are read
+    here.
+
+    Written in the language of docs/system-emails.md: the one detected, when sure, in
+    `trigger`, else the customer's, else the mailbox's, else English; the promise in the
+    same language as the wording found."""
     mailbox = ticket.mailbox
-    when = acknowledgement_when(promise=promise, customer_timezone=ticket.customer.timezone)
-    text = acknowledgement_text(ticket=ticket, name=trigger.from_name, when=when)
+    customer = ticket.customer
+    language = acknowledgement_language(
+        detected=trigger.language,
+        confidence=trigger.language_confidence,
+        customer_language=customer.language,
+        mailbox_language=mailbox.language,
+    )
+    name = trigger.from_name or customer.name
+
+    def values(written_in: str) -> dict[str, str]:
+        return {
+            "customer.name": "" if "@" in name else name,
+            "customer.first_name": first_name(name),
+            "ticket.reference": ticket.reference,
+            "ticket.subject": ticket.subject,
+            "ticket.promised_reply": acknowledgement_when(
+                promise=promise, customer_timezone=customer.timezone, language=written_in
+            ),
+            "mailbox.name": mailbox.name or mailbox.address,
+        }
+
+    composed = system_email_compose(
+        kind=kind_get(ACKNOWLEDGEMENT),
+        values=values,
+        language=language,
+        mailbox=mailbox,
+        overrides=overrides,
+    )
     return OutgoingEmail(
         kind=OutboundEmail.Kind.ACKNOWLEDGEMENT,
         to=[trigger.from_address],
-        subject=f"Re: {ticket.subject} [{ticket.reference}]",
-        text=text,
-        new_text=text,
+        subject=composed.subject,
+        text=composed.body,
+        new_text=composed.body,
         from_name=mailbox.name,
         in_reply_to=trigger.message_id or "",
         references=[*trigger.references.split(), trigger.message_id or ""],

@@ -35,7 +35,6 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
@@ -44,9 +43,11 @@ from caredesk.accounts.models import Agent, PasswordResetRequest
 from caredesk.accounts.selectors import agent_get
 from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest, NotFound
-from caredesk.core.text import mask_address
+from caredesk.core.text import first_name, mask_address
 from caredesk.mailboxes.models import Mailbox
 from caredesk.outbound.transports import DeliveryError, Envelope, get_transport
+from caredesk.system_emails.kinds import PASSWORD_RESET, kind_get
+from caredesk.system_emails.services import system_email_compose
 from caredesk.workspace.models import SignInFailure
 from caredesk.workspace.signin import Throttled
 
@@ -159,6 +160,9 @@ def password_reset_email_send(*, address: str, base_url: str) -> bool:
     worker's job retries a few times instead, each time with a new token; the
     PasswordResetRequest row is the record. Agents without a usable password (added without
     one) get nothing, as in Django: an admin sets their first password.
+
+    Its wording is the system email "password reset" in the language on the agent's profile
+    (docs/system-emails.md), which admins may change.
     """
     try:
         agent: Agent | None = agent_get(email=address, active_only=True)
@@ -176,20 +180,25 @@ def password_reset_email_send(*, address: str, base_url: str) -> bool:
     msg = EmailMessage()
     msg["From"] = formataddr(("caredesk", sender))
     msg["To"] = formataddr((agent.name, agent.email))
-    msg["Subject"] = "Choose a new caredesk password"
+    link = base_url.rstrip("/") + path
+    minutes = str(settings.PASSWORD_RESET_TIMEOUT // 60)
+    composed = system_email_compose(
+        kind=kind_get(PASSWORD_RESET),
+        values=lambda _language: {
+            "agent.name": agent.name,
+            "agent.first_name": first_name(agent.name),
+            "agent.email": agent.email,
+            "reset.link": link,
+            "reset.minutes": minutes,
+        },
+        language=agent.language,
+    )
+    msg["Subject"] = composed.subject
     msg["Date"] = format_datetime(clock.now())
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: autoresponders, do not answer
-    msg.set_content(
-        render_to_string(
-            "workspace/password_reset_email.txt",
-            {
-                "agent": agent,
-                "link": base_url.rstrip("/") + path,
-                "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
-            },
-        )
-    )
+    msg.set_content(composed.body)
+    msg["Content-Language"] = composed.language  # after set_content, which resets Content-*
     envelope = Envelope(mail_from=sender, rcpt_to=(agent.email,), data=msg.as_bytes(policy=SMTP))
     try:
         get_transport().send(envelope)

@@ -219,6 +219,7 @@ ADMIN_PAGES: dict[str, Outcome] = {  # what the admin gets on the pages of no mo
     "admin:view_on_site": 404,  # no such content type
     "admin:app_list": 200,
     "admin/(?P<url>.*)$": 404,  # the catch-all, for an address that is no admin page
+    "admin:system_emails_systememail_preview": 405,  # the system email editor's preview: POST
 }
 MODEL_PAGES = ("changelist", "add", "change", "history", "delete", "")
 

@@ -19,6 +19,8 @@ EXPECTED = {
     "exchange-auto-reply.eml": (Kind.AUTO_REPLY, "X-Auto-Response-Suppress: All"),
     "forwarded-message-rfc822.eml": (Kind.HUMAN, "no automated-mail signal"),
     "french-gmail-reply.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "french-new-ticket-quoted-printable.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "japanese-new-ticket-iso-2022-jp.eml": (Kind.HUMAN, "no automated-mail signal"),
     "german-outlook-reply.eml": (Kind.HUMAN, "no automated-mail signal"),
     "gmail-reply-quoted.eml": (Kind.HUMAN, "no automated-mail signal"),
     "html-only.eml": (Kind.HUMAN, "no automated-mail signal"),

@@ -55,6 +55,9 @@ EXPECTED = {
     "date-first-attribution.eml": HUMAN,
     "nul-in-charset.eml": HUMAN,  # NUL inside a header parameter (PostgreSQL refuses NUL)
     "long-line-6000-html.eml": HUMAN,  # a 6,000-character line (refused once at SMTP DATA)
+    # new tickets in French and Japanese (ISO-2022-JP): acknowledged in their language
+    "french-new-ticket-quoted-printable.eml": HUMAN,
+    "japanese-new-ticket-iso-2022-jp.eml": HUMAN,
     # A feedback-loop report. Sent to abuse@ over SMTP it is kept for admins and never reaches
     # this pipeline (test_smtp_postmaster); handed to a mailbox, it is a ticket nobody is told of.
     "abuse-feedback-report.eml": UNACKNOWLEDGED,

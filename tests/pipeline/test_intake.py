@@ -43,7 +43,7 @@ def test_new_email_becomes_ticket_with_customer_and_acknowledgement(mailbox: Mai
     assert ack.kind == OutboundEmail.Kind.ACKNOWLEDGEMENT
     assert ack.to == ["jons@example.net"]
     assert f"[#{ticket.pk}]" in ack.subject and "Charged twice" in ack.subject
-    assert f"#{ticket.pk}" in ack.text and "Hello Jöns Müller" in ack.text
+    assert f"#{ticket.pk}" in ack.text and ack.text.startswith("Hello Jöns,\n")
     # The promise is the first-reply target of the default policy, on the office-hours calendar.
     timer = ticket.timers.get(kind="first_reply")
     assert timer.target_seconds == 8 * 3600

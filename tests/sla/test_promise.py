@@ -294,6 +294,27 @@ def test_each_phrasing_in_each_language(language: str) -> None:
     assert phrases == PHRASES[language]
 
 
+def test_each_phrasing_in_japanese() -> None:
+    """Japanese writes month and day with 月 and 日, the weekday's one-character name in
+    brackets, the year first when it is not this year's, and the zone in full-width brackets:
+    "まで" is "until", and the acknowledgement's sentence adds "に" ("by")."""
+    phrases = [
+        promise_phrase(due=due, now=NOW, timezone="Europe/Berlin", language="ja")
+        for due in BRANCH_DUES
+    ]
+    assert phrases == [
+        "本日15:00（CET）まで",
+        "明日10:00（CET）まで",
+        "木曜日の10:00（CET）まで",
+        "12月8日（火）10:00（CET）まで",
+        "2027年1月5日（火）10:00（CET）まで",
+    ]
+    tokyo = at("Asia/Tokyo", 2027, 1, 1, 0, 59)
+    assert promise_phrase(due=tokyo, now=NOW, timezone="Asia/Tokyo", language="ja-JP") == (
+        "2027年1月1日（金）01:00（JST）まで"
+    )
+
+
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
