@@ -194,12 +194,18 @@ def test_any_failure_of_ours_is_a_one_line_451_without_its_text(
 
 def test_a_failure_outside_our_hooks_is_a_451_too(mailbox: Mailbox) -> None:
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from caredesk.inbound.sources.smtp import IntakeHandler
 
     handler = IntakeHandler(threads=1)
     try:
-        status = asyncio.run(handler.handle_exception(ValueError("boom\n500 looks final")))
+        # In a thread of its own: a browser test earlier in the run leaves Playwright's event
+        # loop running in this one, and asyncio.run refuses to start inside it.
+        with ThreadPoolExecutor(1) as pool:
+            status = pool.submit(
+                asyncio.run, handler.handle_exception(ValueError("boom\n500 looks final"))
+            ).result()
     finally:
         handler.close()
     assert status == "451 4.3.0 Local error, please try again later"
