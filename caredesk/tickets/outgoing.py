@@ -31,9 +31,13 @@ class OutgoingEmail:
     kind: str  # an OutboundEmail.Kind
     to: list[str]
     subject: str
-    text: str  # the whole body as sent, signature included
+    text: str  # the whole body as sent, signature (and any quote) included
     new_text: str  # what the author wrote, for the timeline
-    from_name: str
+    from_name: str  # who wrote it, for the timeline
+    # The display name on the email's From, when it is not `from_name` ("Ann at Example
+    # Support"), and the HTML alternative of `text` (cleaned), when there is one.
+    sender_name: str = ""
+    html: str = ""
     cc: list[str] = field(default_factory=list)
     in_reply_to: str = ""
     references: list[str] = field(default_factory=list)
@@ -75,6 +79,8 @@ def outgoing_build(*, ticket: Ticket, email: OutgoingEmail) -> tuple[Message, Ou
         in_reply_to=email.in_reply_to,
         references=references,
         message=message,
+        from_name=email.sender_name or email.from_name,
+        html=email.html,
     )
     return message, outbound
 
