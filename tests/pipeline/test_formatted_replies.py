@@ -100,9 +100,10 @@ def test_a_formatted_reply_reaches_the_customer_as_text_and_html_with_the_quote(
     reply.refresh_from_db()
     assert reply.new_text == WRITTEN
     assert reply.from_name == "Ann"
-    assert "Jane Doe wrote:" in reply.text  # the whole body as sent
-    row = OutboundEmail.objects.get(ticket_message=reply)
+    assert reply.text == f"{WRITTEN}\n\n-- \nAnn, Example Support"  # what she wrote, signed
+    row = OutboundEmail.objects.get(ticket_message=reply)  # the email, as sent on every attempt
     assert row.from_name == "Ann at Example Support" and "<blockquote" in row.html
+    assert f"{line}\n> Hello" in row.text
 
 
 def test_a_mailbox_can_send_its_name_alone_and_quote_nothing(

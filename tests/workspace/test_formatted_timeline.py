@@ -8,6 +8,7 @@ from django.test import Client
 
 from caredesk.accounts.models import Agent
 from caredesk.mailboxes.models import Mailbox
+from caredesk.outbound.models import OutboundEmail
 from caredesk.tickets.replies import ticket_reply
 from caredesk.tickets.services import ticket_add_note
 from tests.api.support import new_ticket
@@ -35,6 +36,7 @@ def test_a_reply_and_a_note_are_shown_formatted_and_clean(
     assert "<script>alert(2)" not in page and 'href="javascript' not in page
     assert '<div class="text formatted-reply"><p>Checked <em>twice</em></p></div>' in page
     # The email's signature and quote are not on the timeline.
-    attribution = next(line for line in sent.text.splitlines() if line.endswith(" wrote:"))
+    email = OutboundEmail.objects.get(ticket_message=sent)
+    attribution = next(line for line in email.text.splitlines() if line.endswith(" wrote:"))
     timeline = page[page.index('id="timeline"') :]
     assert attribution not in timeline and "Ann, Example Support" not in timeline
