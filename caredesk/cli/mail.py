@@ -46,6 +46,8 @@ def cmd_mailbox_set(args: argparse.Namespace) -> int:
         mailbox=mailbox,
         name=args.name,
         acknowledge=True if args.acknowledge else False if args.no_acknowledge else None,
+        sender_format=args.sender_format,
+        quote_previous=True if args.quote else False if args.no_quote else None,
     )
     print(f"mailbox {mailbox.address}: {'; '.join(changes) or 'nothing to change'}")
     return EX_OK
@@ -88,6 +90,15 @@ def add_commands(sub: Any) -> None:
     acknowledge.add_argument(
         "--no-acknowledge", action="store_true", help="send no acknowledgements"
     )
+    q.add_argument(
+        "--sender-format",
+        help="sender name on replies: '{agent} at {mailbox}' (the default), '{mailbox}', '{agent}'",
+    )
+    quote = q.add_mutually_exclusive_group()
+    quote.add_argument(
+        "--quote", action="store_true", help="quote the customer's latest message in replies"
+    )
+    quote.add_argument("--no-quote", action="store_true", help="quote nothing in replies")
     q.set_defaults(func=cmd_mailbox_set)
 
     p = sub.add_parser(

@@ -12,7 +12,15 @@ from caredesk.mailboxes.models import ImapAccount, Mailbox
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin[Mailbox]):
-    list_display = ["address", "name", "language", "acknowledge", "calendar"]
+    list_display = [
+        "address",
+        "name",
+        "sender_format",
+        "quote_previous",
+        "language",
+        "acknowledge",
+        "calendar",
+    ]
 
 
 SETTINGS = [

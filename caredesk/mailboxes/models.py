@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 
 from caredesk.core.models import TimestampedModel
+from caredesk.mailboxes.senders import DEFAULT_SENDER_FORMAT, sender_format_validate
 
 
 class Mailbox(TimestampedModel):
@@ -18,6 +19,19 @@ class Mailbox(TimestampedModel):
         max_length=10,
         default="en",
         help_text="Language tag (en, de, fr, ...) written to customers whose language is unknown",
+    )
+    sender_format = models.CharField(
+        max_length=100,
+        default=DEFAULT_SENDER_FORMAT,
+        validators=[sender_format_validate],
+        help_text=(
+            "Sender name on agents' replies: {agent} at {mailbox} (Ann at Example Support), "
+            "{mailbox} (the mailbox only) or {agent} (the agent only). Acknowledgements always "
+            "carry the mailbox's name."
+        ),
+    )
+    quote_previous = models.BooleanField(
+        default=True, help_text="Quote the customer's latest message below each reply"
     )
     calendar = models.ForeignKey(
         "sla.Calendar",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.charset
 import email.policy
+import re
 import secrets
 from collections.abc import Sequence
 from email import encoders
@@ -80,10 +81,60 @@ def _addresses(addresses: list[str]) -> str:
     return joined if joined.isascii() else joined.encode().decode("ascii", "surrogateescape")
 
 
-def _text_part(text: str) -> Message:
+def _text_part(text: str, subtype: str = "plain") -> Message:
     part = Message()
     part.set_payload(text, _UTF8_QP)  # also sets Content-Type and the encoding
+    if subtype != "plain":
+        part.set_type(f"text/{subtype}")
+    del part["MIME-Version"]  # both add it: it belongs on the email, not on each part
     return part
+
+
+def _body_part(email_row: OutboundEmail) -> Message:
+    """The text alone, or (when the row has HTML) the text and the HTML as alternatives, plain
+    first: RFC 2046 puts the richest last, and a client that cannot show HTML shows the text."""
+    if not email_row.html:
+        return _text_part(email_row.text)
+    alternative = MIMEMultipart("alternative")
+    del alternative["MIME-Version"]  # belongs on the email, not on each part
+    alternative.attach(_text_part(email_row.text))
+    alternative.attach(_text_part(email_row.html, "html"))
+    return alternative
+
+
+def sender(display_name: str, address: str) -> str:
+    """`display_name <address>` for From and Reply-To: quoted when the name needs it (a comma,
+    a dot, a quote), an RFC 2047 encoded-word when it goes beyond ASCII."""
+    if display_name.isascii():
+        return formataddr((display_name, address))
+    return f"{_phrase(display_name)} <{address}>"
+
+
+_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
+
+
+def _phrase(name: str) -> str:
+    """A name beyond ASCII as a phrase: plain words stay as they are, each run of other words
+    becomes one encoded-word. Runs, because clients drop the space between two adjacent
+    encoded-words (RFC 2047 6.2), so "Zoë Ångström" must be one word, not two."""
+    out: list[str] = []
+    run: list[str] = []
+    for word in name.split():
+        if _ATOM.fullmatch(word):
+            if run:
+                out.append(_encoded_words(" ".join(run)))
+                run = []
+            out.append(word)
+        else:
+            run.append(word)
+    if run:
+        out.append(_encoded_words(" ".join(run)))
+    return " ".join(out)
+
+
+def _encoded_words(text: str) -> str:
+    """`text` as encoded-words of at most 75 characters each (RFC 2047 2)."""
+    return Header(text, _UTF8_QP, maxlinelen=75).encode()
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -112,8 +163,8 @@ def _file_part(attachment: StoredFile) -> Message:
 
 
 def build_message(email_row: OutboundEmail, attachments: Sequence[StoredFile] = ()) -> Message:
-    """The email as it goes on the wire: the text alone, or the text and `attachments` in a
-    multipart/mixed.
+    """The email as it goes on the wire: the text alone (or the text and its HTML in a
+    multipart/alternative), and with `attachments` all that in a multipart/mixed.
 
     Built with the stdlib's compat32 classes rather than EmailMessage: we write every header
     ourselves, and this is four times faster, which matters when acknowledging a burst.
@@ -121,17 +172,18 @@ def build_message(email_row: OutboundEmail, attachments: Sequence[StoredFile] = 
     mailbox = email_row.mailbox
     if attachments:
         msg: Message = MIMEMultipart("mixed")
-        msg.attach(_text_part(email_row.text))
+        msg.attach(_body_part(email_row))
         for attachment in attachments:
             msg.attach(_file_part(attachment))
     else:
-        msg = _text_part(email_row.text)
-    if "MIME-Version" not in msg:  # MIMEMultipart sets it itself
+        msg = _body_part(email_row)
+    if "MIME-Version" not in msg:
         msg["MIME-Version"] = "1.0"
-    msg["From"] = formataddr((mailbox.name, mailbox.address))
+    display_name = email_row.from_name or mailbox.name
+    msg["From"] = sender(display_name, mailbox.address)
     if email_row.ticket is not None:
         token_address = reply_address(mailbox, email_row.ticket.reply_token)
-        msg["Reply-To"] = formataddr((mailbox.name, token_address))
+        msg["Reply-To"] = sender(display_name, token_address)
     msg["To"] = _addresses(email_row.to)
     if email_row.cc:
         msg["Cc"] = _addresses(email_row.cc)

@@ -38,7 +38,11 @@ class OutboundEmail(TimestampedModel):
     recipient = models.CharField(max_length=254, blank=True, db_index=True)
     cc = models.JSONField(default=list)
     subject = models.CharField(max_length=500)
+    # The sender's display name ("Ann at Example Support"); empty: the mailbox's name.
+    from_name = models.CharField(max_length=200, blank=True)
     text = models.TextField()
+    # The HTML alternative of `text`, already cleaned (outbound.formatting); empty: text only.
+    html = models.TextField(blank=True)
     message_id = models.CharField(max_length=500, unique=True)
     in_reply_to = models.CharField(max_length=500, blank=True)
     references = models.TextField(blank=True)

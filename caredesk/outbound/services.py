@@ -87,6 +87,8 @@ def outbound_build(
     in_reply_to: str = "",
     references: list[str] | None = None,
     message: Any = None,  # its entry in the ticket's conversation (a tickets.Message)
+    from_name: str = "",
+    html: str = "",
 ) -> OutboundEmail:
     """The outbox row, not saved yet: save it in the cause's transaction, then announce it."""
     return OutboundEmail(
@@ -98,7 +100,9 @@ def outbound_build(
         recipient=to[0] if to else "",
         cc=cc or [],
         subject=subject,
+        from_name=from_name,
         text=text,
+        html=html,
         message_id=message_id,
         in_reply_to=in_reply_to,
         references=" ".join(references or []),

@@ -31,9 +31,15 @@ class OutgoingEmail:
     kind: str  # an OutboundEmail.Kind
     to: list[str]
     subject: str
-    text: str  # the whole body as sent, signature included
+    text: str  # the whole body as written, signature included
     new_text: str  # what the author wrote, for the timeline
-    from_name: str
+    from_name: str  # who wrote it, for the timeline
+    # What the email carries when it is more than `text` (a reply: the text as sent, with the
+    # customer's message quoted, and its HTML alternative, cleaned), and the display name on
+    # its From when that is not `from_name` ("Ann at Example Support").
+    email_text: str = ""
+    html: str = ""
+    sender_name: str = ""
     cc: list[str] = field(default_factory=list)
     in_reply_to: str = ""
     references: list[str] = field(default_factory=list)
@@ -70,11 +76,13 @@ def outgoing_build(*, ticket: Ticket, email: OutgoingEmail) -> tuple[Message, Ou
         to=email.to,
         cc=email.cc,
         subject=email.subject,
-        text=email.text,
+        text=email.email_text or email.text,
         message_id=message_id,
         in_reply_to=email.in_reply_to,
         references=references,
         message=message,
+        from_name=email.sender_name or email.from_name,
+        html=email.html,
     )
     return message, outbound
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -12,7 +13,11 @@ from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest
 from caredesk.core.text import clean_text, normalise_subject
 from caredesk.history.events import replied_event
+from caredesk.mailboxes.models import Mailbox
+from caredesk.mailboxes.senders import sender_name
 from caredesk.outbound.models import OutboundEmail
+from caredesk.outbound.reply_body import Quoted, reply_body
+from caredesk.sla.models import Calendar
 from caredesk.tickets.attachments import Upload, uploads_check
 from caredesk.tickets.changes import ticket_changing
 from caredesk.tickets.models import INBOUND_KINDS, Message, MessageKind, Participant, Status, Ticket
@@ -20,6 +25,8 @@ from caredesk.tickets.outgoing import OutgoingEmail, ticket_email_send
 from caredesk.tickets.services import status_apply, ticket_participants_add
 
 MAX_REFERENCES = 20
+# A customer can paste a 30 MB log: the quote below a reply stops after this many characters.
+QUOTE_MAX_CHARS = 20_000
 
 
 def _thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
@@ -37,6 +44,46 @@ def _thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
     if len(ids) > MAX_REFERENCES:
         ids = [ids[0], *ids[-(MAX_REFERENCES - 1) :]]
     return in_reply_to or (ids[-1] if ids else ""), ids
+
+
+def _team_zone(ticket: Ticket, mailbox: Mailbox) -> ZoneInfo:
+    """The zone the team answering the ticket works in: its team's calendar, else the
+    mailbox's, else the default calendar's (UTC when there is none yet)."""
+    ids = [c for c in (ticket.team.calendar_id if ticket.team else None, mailbox.calendar_id) if c]
+    zones = dict(Calendar.objects.filter(pk__in=ids).values_list("pk", "timezone"))
+    zone = next((zones[c] for c in ids if c in zones), None)
+    if zone is None:
+        zone = (
+            Calendar.objects.filter(is_default=True)
+            .order_by("pk")
+            .values_list("timezone", flat=True)
+            .first()
+        )
+    try:
+        return ZoneInfo(zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _quoted(ticket: Ticket, mailbox: Mailbox) -> Quoted | None:
+    """The customer's latest message, to quote below a reply: what they wrote then (without
+    the history they quoted themselves), when their email says it was sent, in the team's zone.
+    None when the mailbox quotes nothing or the customer has not written."""
+    if not mailbox.quote_previous:
+        return None
+    latest = (
+        Message.objects.filter(ticket=ticket, kind=MessageKind.CUSTOMER)
+        .order_by("-created_at", "-id")
+        .only("new_text", "text", "from_name", "from_address", "sent_at", "created_at")
+        .first()
+    )
+    if latest is None:
+        return None
+    text = (latest.new_text or latest.text).strip()
+    if len(text) > QUOTE_MAX_CHARS:
+        text = text[:QUOTE_MAX_CHARS].rstrip() + "\n[…]"
+    at = (latest.sent_at or latest.created_at).astimezone(_team_zone(ticket, mailbox))
+    return Quoted(name=latest.from_name or latest.from_address, at=at, text=text)
 
 
 def reply_recipients(participants: Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
@@ -74,6 +121,13 @@ def ticket_reply(
             raise InvalidRequest("this ticket has no customer address to reply to")
         all_cc += [a for a in cc if a not in all_cc and a not in to]
         in_reply_to, references = _thread_headers(ticket)
+        mailbox = ticket.mailbox
+        body = reply_body(
+            text=text,
+            signature=author.signature,
+            quoted=_quoted(ticket, mailbox),
+            language=mailbox.language,
+        )
         message = ticket_email_send(
             ticket=ticket,
             email=OutgoingEmail(
@@ -82,8 +136,13 @@ def ticket_reply(
                 cc=all_cc,
                 subject=f"Re: {normalise_subject(ticket.subject)} [{ticket.reference}]",
                 text=f"{text}\n\n-- \n{author.signature}" if author.signature.strip() else text,
+                email_text=body.text,
+                html=body.html,
                 new_text=text,
                 from_name=author.name,
+                sender_name=sender_name(
+                    pattern=mailbox.sender_format, agent=author.name, mailbox=mailbox.name
+                ),
                 author=author,
                 in_reply_to=in_reply_to,
                 references=references,

@@ -22,11 +22,18 @@ def test_the_profile_says_whose_name_customers_see(
     ticket = deliver_ticket(make_email(subject="Where is my parcel"), mailbox)
     ticket_reply(ticket=ticket, author=agent, text="It left today.")
     sent = OutboundEmail.objects.get(kind=OutboundEmail.Kind.REPLY)
-    sender = str(build_message(sent)["From"])
-    # Replies go out under the mailbox's name: the agent's own is not on them.
-    assert sender == "Example Support <support@example.com>"
-    assert agent.name not in sender
+    # Replies go out under the agent's name with the mailbox's, by default.
+    assert (
+        str(build_message(sent)["From"]) == f"{agent.name} at Example Support <support@example.com>"
+    )
+    # A mailbox can show its name alone.
+    Mailbox.objects.filter(pk=mailbox.pk).update(sender_format="{mailbox}")
+    ticket.refresh_from_db()
+    ticket_reply(ticket=ticket, author=agent, text="It arrives tomorrow.")
+    latest = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.REPLY).latest("id")
+    assert str(build_message(latest)["From"]) == "Example Support <support@example.com>"
     client.force_login(agent)
     page = client.get("/profile").content.decode()
-    assert "customers see it on replies" not in page
-    assert "customers see the mailbox's name on replies" in page
+    assert "customers see the mailbox's name on replies" not in page
+    assert "customers see it on your replies with the mailbox's name" in page
+    assert "unless the mailbox is set to show its name alone" in page

@@ -135,6 +135,14 @@ def test_mailbox_set(capsys: pytest.CaptureFixture[str]) -> None:
     assert mailbox.name == "Example Support" and not mailbox.acknowledge
     code, _, err = run(capsys, "mailbox", "set", "nope@example.com", "--name", "X")
     assert code == 64 and "there is no mailbox nope@example.com" in err
+    code, out, _ = run(capsys, "mailbox", "set", "support@example.com",
+                       "--sender-format", "{mailbox}", "--no-quote")  # fmt: skip
+    assert code == 0
+    assert out.strip() == "mailbox support@example.com: replies from '{mailbox}'; quotes nothing"
+    code, _, err = run(capsys, "mailbox", "set", "support@example.com", "--sender-format", "{x}")
+    assert code != 0 and "may name {agent} and {mailbox} only, not {x}" in err
+    mailbox.refresh_from_db()
+    assert (mailbox.sender_format, mailbox.quote_previous) == ("{mailbox}", False)
 
 
 def test_changing_the_role_in_the_admin_keeps_staff_in_line(client: Client) -> None:

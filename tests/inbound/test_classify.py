@@ -57,6 +57,7 @@ EXPECTED = {
     "scan-without-message-id-2.eml": (Kind.HUMAN, "no automated-mail signal"),
     "thunderbird-html-signoff-above-attribution.eml": (Kind.HUMAN, "no automated-mail signal"),
     "gmail-html-only-quote.eml": (Kind.HUMAN, "no automated-mail signal"),
+    "gmail-reply-quoting-our-html-reply.eml": (Kind.HUMAN, "no automated-mail signal"),
     "outlook-html-divrplyfwdmsg.eml": (Kind.HUMAN, "no automated-mail signal"),
     "apple-html-blockquote-cite.eml": (Kind.HUMAN, "no automated-mail signal"),
     "polish-reply-napisal.eml": (Kind.HUMAN, "no automated-mail signal"),

@@ -460,6 +460,18 @@ def test_replies_by_email(name: str, new_ends: str, quoted_starts: str) -> None:
     assert "restart the export" not in s.new
 
 
+def test_a_reply_quoting_our_reply_and_the_quote_in_it_keeps_only_the_new_words() -> None:
+    """Our replies quote the customer's message below them ("> " lines, a <blockquote>); a
+    customer answering one quotes all that again, one level deeper: all of it is history."""
+    s = split_fixture("gmail-reply-quoting-our-html-reply.eml")
+    assert s.new == "Thanks Ann, the parcel arrived this morning. All good now!\n\nAna"
+    assert s.quoted.startswith("On Thu, 3 Dec 2026 at 15:10, Ann at Example Support <")
+    assert "> > Hello, my order 1234 has not arrived yet." in s.quoted
+    assert s.quoted.rstrip("> \n").endswith(
+        "> > Hello, my order 1234 has not arrived yet. Can you help?"
+    )
+
+
 def test_outlook_for_android_signature_above_the_header_block() -> None:
     s = split_fixture("outlook-android-mobile-signature.eml")
     assert s == SplitText(

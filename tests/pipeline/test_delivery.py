@@ -19,7 +19,7 @@ from caredesk.tickets.models import MessageKind, Status, Ticket
 from caredesk.tickets.replies import ticket_reply
 from caredesk.tickets.services import ticket_add_note
 from tests.conftest import deliver, deliver_ticket
-from tests.mail import SmtpSink, make_email, mid
+from tests.mail import SmtpSink, make_email, mid, plain_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,8 +55,8 @@ def test_agent_reply_is_delivered_with_thread_headers_and_token_reply_to(
     assert got.message["In-Reply-To"] == f"<{mid(raw)}>"
     assert mid(raw) in got.message["References"]
     assert f"support+{ticket.reply_token}@example.com" in got.message["Reply-To"]
-    assert "It ships tomorrow." in got.message.get_content()
-    assert "Ann, Example Support" in got.message.get_content()
+    assert "It ships tomorrow." in plain_text(got.message)
+    assert "Ann, Example Support" in plain_text(got.message)
     assert "Auto-Submitted" not in got.message
     ticket.refresh_from_db()
     assert ticket.status == Status.PENDING

@@ -46,6 +46,7 @@ EXPECTED = {
     # quoted history and signatures as other clients write them
     "thunderbird-html-signoff-above-attribution.eml": HUMAN,
     "gmail-html-only-quote.eml": HUMAN,
+    "gmail-reply-quoting-our-html-reply.eml": HUMAN,  # quotes our reply, which quoted them
     "outlook-html-divrplyfwdmsg.eml": HUMAN,
     "apple-html-blockquote-cite.eml": HUMAN,
     "polish-reply-napisal.eml": HUMAN,

@@ -121,10 +121,13 @@ def test_a_refused_file_refuses_the_whole_reply(mailbox: Mailbox, agent: Agent) 
     assert not ticket.messages.filter(kind="reply").exists()
 
 
-def test_emails_without_files_stay_single_part(mailbox: Mailbox, agent: Agent) -> None:
+def test_emails_without_files_have_no_mixed_part(mailbox: Mailbox, agent: Agent) -> None:
     from caredesk.outbound.compose import message_bytes
 
     ticket = deliver_ticket(make_email(), mailbox)
     message = ticket_reply(ticket=ticket, author=agent, text="Plain")
     raw = message_bytes(OutboundEmail.objects.get(ticket_message=message))
-    assert b"multipart" not in raw and raw.count(b"MIME-Version") == 1
+    assert b"multipart/mixed" not in raw and raw.count(b"MIME-Version") == 1
+    assert raw.startswith(b"Content-Type: multipart/alternative")  # the text and its HTML
+    acknowledgement = OutboundEmail.objects.get(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT)
+    assert b"multipart" not in message_bytes(acknowledgement)  # automatic: text alone

@@ -6,12 +6,21 @@ from typing import Any
 from django import template
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from caredesk.accounts.models import Agent
 from caredesk.core import clock, downloads
+from caredesk.outbound.formatting import formatted_html
 from caredesk.workspace.timezones import agent_zone
 
 register = template.Library()
+
+
+@register.filter
+def reply_formatted(text: str) -> SafeString:
+    """An agent's reply as the customer's email shows it: our light formatting rendered, then
+    cleaned by nh3 against the allow-list (so it is safe to put in the page as it is)."""
+    return mark_safe(formatted_html(text or ""))  # escaped, then cleaned by nh3
 
 
 @register.filter
