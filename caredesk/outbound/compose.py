@@ -58,8 +58,11 @@ _UTF8_QP.header_encoding = email.charset.QP
 WIRE = email.policy.compat32.clone(linesep="\r\n")
 
 
-def _header(value: str) -> str:
-    return value if value.isascii() else Header(value, "utf-8").encode()
+def _header(value: str, name: str) -> str | Header:
+    """A header's value beyond ASCII as RFC 2047 encoded-words, folded knowing the header's
+    name: an encoded string would be folded again by the generator, onto a line of its own
+    after "Subject:", which readers unfold with a space in front."""
+    return value if value.isascii() else Header(value, "utf-8", header_name=name)
 
 
 def wire_address(address: str) -> str:
@@ -187,7 +190,7 @@ def build_message(email_row: OutboundEmail, attachments: Sequence[StoredFile] = 
     msg["To"] = _addresses(email_row.to)
     if email_row.cc:
         msg["Cc"] = _addresses(email_row.cc)
-    msg["Subject"] = _header(email_row.subject)
+    msg["Subject"] = _header(email_row.subject, "Subject")
     msg["Date"] = format_datetime(email_row.created_at or clock.now())
     msg["Message-ID"] = f"<{email_row.message_id}>"
     if email_row.in_reply_to:

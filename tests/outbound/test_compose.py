@@ -168,3 +168,19 @@ def test_our_attributions_are_read_as_history_by_the_quote_splitter(language: st
     split = split_reply(body.text)
     assert split.new == "New words."
     assert split.quoted.endswith("> Old")
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Re: 注文した商品が届きません [#12]",  # one encoded-word just too long for the first line
+        "Re: " + "ご注文の商品がまだ届いておりません。" * 4 + " [#12]",
+        "Re: Commande 48213 jamais livrée [#12]",
+    ],
+)
+def test_a_subject_beyond_ascii_reads_back_exactly(mailbox: Mailbox, subject: str) -> None:
+    raw = message_bytes(_row(mailbox, subject=subject))
+    first = raw.split(b"\r\n", 1)[0] if raw.startswith(b"Subject") else raw.split(b"Subject:")[1]
+    assert not first.startswith(b" \r\n")  # never "Subject: " alone on its line
+    assert all(len(line) <= 78 for line in raw.split(b"\r\n\r\n")[0].split(b"\r\n"))
+    assert parsed(_row(mailbox, subject=subject))["Subject"] == subject
