@@ -3,6 +3,8 @@ types, previewed for the ticket in the customer's language, inserted, edited and
 
 from __future__ import annotations
 
+from email.utils import parseaddr
+
 import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
@@ -90,7 +92,10 @@ def test_a_german_customer_gets_the_german_template_with_their_name(
     page.get_by_role("button", name="Send reply").click()
     expect(page.get_by_role("status")).to_contain_text("Reply sent")
 
-    sent = plain_text(relay.wait_for(2)[-1].message)
+    reply = relay.wait_for(2)[-1].message
+    # From the agent, with the mailbox ("{agent} at {mailbox}", the default sender format).
+    assert parseaddr(reply["From"]) == ("Ann Agent at Example Support", "support@example.com")
+    sent = plain_text(reply)
     assert "Hallo Anna," in sent
     assert "Ihre Erstattung ist unterwegs." in sent
     assert "PS: in 3-5 Tagen." in sent
