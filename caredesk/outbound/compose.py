@@ -13,7 +13,7 @@ from email.message import Message
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.utils import format_datetime, formataddr
-from typing import Protocol
+from typing import Protocol, cast
 
 from django.db.models.fields.files import FieldFile
 
@@ -190,7 +190,8 @@ def build_message(email_row: OutboundEmail, attachments: Sequence[StoredFile] = 
     msg["To"] = _addresses(email_row.to)
     if email_row.cc:
         msg["Cc"] = _addresses(email_row.cc)
-    msg["Subject"] = _header(email_row.subject, "Subject")
+    # compat32 takes a Header as a value and folds it itself (typeshed admits only str).
+    msg["Subject"] = cast(str, _header(email_row.subject, "Subject"))
     msg["Date"] = format_datetime(email_row.created_at or clock.now())
     msg["Message-ID"] = f"<{email_row.message_id}>"
     if email_row.in_reply_to:

@@ -13,6 +13,7 @@ from caredesk.core import clock
 from caredesk.core.errors import InvalidRequest
 from caredesk.core.text import clean_text, normalise_subject
 from caredesk.history.events import replied_event
+from caredesk.language.detect import language_detect
 from caredesk.mailboxes.models import Mailbox
 from caredesk.mailboxes.senders import sender_name
 from caredesk.outbound.models import OutboundEmail
@@ -63,6 +64,20 @@ def _team_zone(ticket: Ticket, mailbox: Mailbox) -> ZoneInfo:
         return ZoneInfo(zone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
+
+
+# The languages the line above a quote is written in (caredesk.outbound.reply_body).
+QUOTE_LANGUAGES = ("en", "de", "fr", "es")
+
+
+def reply_language(text: str, *, customer: str, mailbox: Mailbox) -> str:
+    """The language a reply is written in, for the words caredesk adds to it (the line above
+    the quote): the one the agent wrote it in when clear, else the customer's, else the
+    mailbox's. A German reply to a German customer says "Am ... schrieb", not "On ... wrote"."""
+    written = language_detect(text, languages=QUOTE_LANGUAGES)
+    if written.known:
+        return written.language
+    return customer or mailbox.language
 
 
 def _quoted(ticket: Ticket, mailbox: Mailbox) -> Quoted | None:
@@ -126,7 +141,7 @@ def ticket_reply(
             text=text,
             signature=author.signature,
             quoted=_quoted(ticket, mailbox),
-            language=mailbox.language,
+            language=reply_language(text, customer=ticket.customer.language, mailbox=mailbox),
         )
         message = ticket_email_send(
             ticket=ticket,

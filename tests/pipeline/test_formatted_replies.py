@@ -169,3 +169,24 @@ def test_the_customer_answering_our_quoted_reply_threads_and_keeps_only_new_word
     assert latest.new_text == "Thank you, it arrived!\n\nJane"
     parsed = email.message_from_bytes(answer.as_bytes(), policy=email.policy.default)
     assert "Hello, my order 1234" in str(parsed)  # the old words were there, quoted twice
+
+
+@pytest.mark.parametrize(
+    ("written", "line_starts"),
+    [
+        ("Hallo Anna,\n\nIhre Erstattung ist unterwegs und kommt in drei Tagen an.", "Am "),
+        ("Hello Anna,\n\nyour refund is on its way and arrives in three days.", "On "),
+        ("OK.", "Am "),  # too short to tell: the customer's language
+    ],
+)
+def test_the_line_above_the_quote_is_in_the_language_of_the_reply(
+    mailbox: Mailbox, agent: Agent, relay: SmtpSink, written: str, line_starts: str
+) -> None:
+    ticket = deliver_ticket(make_email(sender="Anna Schmidt <anna@example.de>"), mailbox)
+    ticket.customer.language = "de"
+    ticket.customer.save(update_fields=["language"])
+    relay.wait_for(1)
+    ticket_reply(ticket=ticket, author=_ann(agent), text=written)
+    sent = plain_text(relay.wait_for(2)[-1].message)
+    [line] = [x for x in sent.splitlines() if x.endswith(("wrote:", "schrieb Anna Schmidt:"))]
+    assert line.startswith(line_starts), line
