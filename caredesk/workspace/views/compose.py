@@ -80,18 +80,22 @@ def _reply(request: HttpRequest, ref: int, limit: TotalSizeLimit) -> HttpRespons
     cc = request.POST.get("cc", "")
     status_after = request.POST.get("status_after", "")
     template = _template_fields(request)
+
+    def keep_as_draft() -> None:
+        draft_save(
+            agent=agent,
+            ticket=ticket,
+            kind=kind,
+            text=text,
+            cc=cc,
+            status_after=status_after,
+            **template,
+        )
+
     try:
         if limit.exceeded:
             # The form puts the files last, so what was written arrived before them.
-            draft_save(
-                agent=agent,
-                ticket=ticket,
-                kind=kind,
-                text=text,
-                cc=cc,
-                status_after=status_after,
-                **template,
-            )
+            keep_as_draft()
             raise InvalidRequest(
                 f"the files come to more than {limit.limit // 1024 // 1024} MB, "
                 "the most one message can carry (what you wrote is kept as a draft)"
@@ -100,15 +104,7 @@ def _reply(request: HttpRequest, ref: int, limit: TotalSizeLimit) -> HttpRespons
         if missing:
             # A template's variable this ticket had no value for: the customer must not
             # read "[missing: customer.first_name]".
-            draft_save(
-                agent=agent,
-                ticket=ticket,
-                kind=kind,
-                text=text,
-                cc=cc,
-                status_after=status_after,
-                **template,
-            )
+            keep_as_draft()
             raise InvalidRequest(
                 f"not sent: the reply still has {', '.join(f'[missing: {m}]' for m in missing)}"
                 "; write what belongs there, then send (what you wrote is kept as a draft)"
