@@ -9,13 +9,22 @@ form to compare with.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from caredesk.core.errors import InvalidRequest
+from caredesk.search.text import (
+    KEPT_AT_EDGES,
+    QUOTES,
+    fold,
+    is_punctuation,
+    normalised,
+    strip_edges,
+    strip_leading,
+    strip_trailing,
+)
 
 MAX_LENGTH = 200  # characters of the query as written back (`str(query)`)
 MAX_INPUT = 4 * MAX_LENGTH  # characters read at all: a pasted page is refused before parsing
@@ -47,12 +56,7 @@ KEYS = (
     "after",
 )
 
-# Any of these opens a phrase and any closes it: "…", “…”, „…“, «…», »…«, ”…” (Swedish).
-QUOTES = frozenset('"“”„«»')
 OR = "OR"
-# Kept at the edges of a token: a reference's "#", a prefix's "*", an address part's "@".
-_KEPT_AT_EDGES = frozenset("#*@")
-
 _KEY_THEN_QUOTE = re.compile(r"([A-Za-z]+):$")
 _FILTER = re.compile(r"([A-Za-z]+):(.*)", re.DOTALL)
 _REFERENCE = re.compile(rf"#([0-9]{{1,{MAX_REFERENCE_DIGITS}}})")
@@ -168,27 +172,12 @@ class Query:
         return " ".join(parts)
 
 
-def fold(text: str) -> str:
-    """`text` for comparing: case folded, accents removed from Latin, Greek and Cyrillic
-    letters ("Émilie" -> "emilie", "Straße" -> "strasse"). Marks on other scripts stay: the
-    voicing mark of Japanese kana is a different letter, not an accent ("が" is not "か")."""
-    kept: list[str] = []
-    base = ""
-    for char in unicodedata.normalize("NFD", text):
-        if unicodedata.category(char) == "Mn" and base and base < "\u0530":
-            continue
-        if unicodedata.category(char) != "Mn":
-            base = char
-        kept.append(char)
-    return unicodedata.normalize("NFC", "".join(kept).casefold())
-
-
 def parse(text: str) -> Query:
     """The `Query` that `text` says; raises `QueryError` (and nothing else) when it cannot be
     read. An empty or punctuation-only text gives an empty `Query`."""
     if len(text) > MAX_INPUT:
         raise QueryError(_too_long(len(text)))
-    query = _assemble(_tokens(_normalised(text)))
+    query = _assemble(_tokens(normalised(text)))
     written = len(str(query))
     if written > MAX_LENGTH:
         raise QueryError(_too_long(written))
@@ -197,13 +186,6 @@ def parse(text: str) -> Query:
 
 def _too_long(length: int) -> str:
     return f"A search is at most {MAX_LENGTH} characters; this one has {length:,}."
-
-
-def _normalised(text: str) -> str:
-    """NFKC (full-width letters and digits as their plain forms), with control characters,
-    NUL and lone surrogates read as spaces."""
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cs") else c for c in text)
-    return unicodedata.normalize("NFKC", text)
 
 
 # A token of the text: a bare run of characters, a quoted phrase, or `key:"quoted value"`.
@@ -245,7 +227,7 @@ def _tokens(text: str) -> list[_Token]:
 def _quoted_value_key(before: str) -> str | None:
     """The key when `before` (what precedes a quote mark in a token) is `key:`, as in
     `team:"Billing EU"` or `(team:"Billing EU"`."""
-    match = _KEY_THEN_QUOTE.fullmatch(_strip_leading(before))
+    match = _KEY_THEN_QUOTE.fullmatch(strip_leading(before))
     return match[1].lower() if match and match[1].lower() in KEYS else None
 
 
@@ -258,35 +240,12 @@ def _quoted(text: str, i: int) -> tuple[str, int]:
     return " ".join(text[i:end].split()), end + 1
 
 
-def _is_punctuation(char: str) -> bool:
-    return unicodedata.category(char).startswith("P")
-
-
-def _strip_leading(text: str, keep: frozenset[str] = frozenset()) -> str:
-    start = 0
-    while start < len(text) and _is_punctuation(text[start]) and text[start] not in keep:
-        start += 1
-    return text[start:]
-
-
-def _strip_trailing(text: str, keep: frozenset[str] = frozenset()) -> str:
-    end = len(text)
-    while end > 0 and _is_punctuation(text[end - 1]) and text[end - 1] not in keep:
-        end -= 1
-    return text[:end]
-
-
-def _strip_edges(text: str, keep: frozenset[str] = frozenset()) -> str:
-    """`text` without the punctuation around it ("(refund)," -> "refund"), except `keep`."""
-    return _strip_trailing(_strip_leading(text, keep), keep)
-
-
 def _needs_quotes(value: str) -> bool:
     """Whether a filter's value is written back quoted. A value holding a quote mark came
     unquoted (a quote would have ended it), so it goes back unquoted."""
     if any(c in QUOTES for c in value):
         return False
-    return any(c.isspace() for c in value) or _strip_edges(value, _KEPT_AT_EDGES) != value
+    return any(c.isspace() for c in value) or strip_edges(value, KEPT_AT_EDGES) != value
 
 
 class _Or:
@@ -301,25 +260,25 @@ def _part(token: _Token) -> Term | Filter | _Or | None:
     if token.key is not None:
         return _filter(token.key, token.text, negated=token.negated)
     if token.quoted:
-        if all(_is_punctuation(c) or c.isspace() for c in token.text):
+        if all(is_punctuation(c) or c.isspace() for c in token.text):
             return None
         return Term(Kind.PHRASE, token.text, fold(token.text))
     # Read without its leading punctuation ("(status:open)", "#tag:x"), so that no word, prefix
     # or code written back can read as a filter.
-    match = _FILTER.fullmatch(_strip_leading(token.text))
+    match = _FILTER.fullmatch(strip_leading(token.text))
     if match and match[1].lower() in KEYS:
-        value = _strip_trailing(match[2], keep=_KEPT_AT_EDGES)
+        value = strip_trailing(match[2], keep=KEPT_AT_EDGES)
         return _filter(match[1].lower(), value, negated=token.negated)
-    text = _strip_edges(token.text, keep=_KEPT_AT_EDGES)
-    if not token.negated and _strip_edges(text) == OR:
+    text = strip_edges(token.text, keep=KEPT_AT_EDGES)
+    if not token.negated and strip_edges(text) == OR:
         return _OR
     reference = _REFERENCE.fullmatch(text)
     if reference and int(reference[1]) > 0:
         number = str(int(reference[1]))
         return Term(Kind.REFERENCE, number, number)
     if text.endswith("*"):
-        return _prefix(_strip_edges(text.rstrip("*")))
-    word = _strip_edges(text, keep=frozenset("@"))
+        return _prefix(strip_edges(text.rstrip("*")))
+    word = strip_edges(text, keep=frozenset("@"))
     if not word.strip("@"):
         return None
     exact = "@" in word or any(c.isdigit() for c in word)
