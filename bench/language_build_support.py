@@ -34,8 +34,9 @@ import argparse
 import hashlib
 import json
 import re
-import subprocess
 from pathlib import Path
+
+from language_build import git_commit, git_show  # the same mirror readers
 
 OUT = Path(__file__).parent / "data" / "language" / "support_public.tsv"
 APPS = ("mail", "deck", "calendar")
@@ -62,20 +63,6 @@ EMPTY_PAIR = re.compile(r"\"\s*\"|'\s*'|“\s*”|„\s*“|«\s*»|「\s*」|\(
 SPACE_BEFORE_MARK = re.compile(r"\s+([.,!?:;。，！？、])")
 WORD = re.compile(r"\w{3,}")
 SENTENCE_END = (".", "!", "?")
-
-
-def git_show(git_dir: Path, path: str) -> str:
-    out = subprocess.run(
-        ["git", f"--git-dir={git_dir}", "show", f"HEAD:{path}"], check=True, capture_output=True
-    )
-    return out.stdout.decode("utf-8")
-
-
-def git_commit(git_dir: Path) -> str:
-    out = subprocess.run(
-        ["git", f"--git-dir={git_dir}", "rev-parse", "HEAD"], check=True, capture_output=True
-    )
-    return out.stdout.decode().strip()
 
 
 def translations(git_dir: Path, name: str) -> dict[str, str]:
