@@ -37,7 +37,7 @@ from caredesk.api.schemas_sla import AssigneeIn, PriorityIn, PropertiesIn
 from caredesk.core.downloads import eml_download
 from caredesk.core.errors import InvalidRequest
 from caredesk.inbound.selectors import message_original_get
-from caredesk.replies.render import placeholders_in
+from caredesk.replies.render import placeholders_refusal
 from caredesk.replies.sending import ticket_reply_from_template
 from caredesk.sla.selectors import sla_views
 from caredesk.tickets.history import events_described
@@ -155,12 +155,9 @@ def reply(request: HttpRequest, ref: Ref, body: ReplyIn) -> Status[Any]:
     holding a template's `[missing: ...]` placeholder is refused (400). With `template`, the
     reply counts as a use of it and its macro changes the ticket in the same transaction."""
     ticket = _ticket(request, ref, Action.REPLY)
-    missing = placeholders_in(body.text)
-    if missing:
-        raise InvalidRequest(
-            f"not sent: the reply still has {', '.join(f'[missing: {m}]' for m in missing)}"
-            "; write what belongs there, then send"
-        )
+    refusal = placeholders_refusal(body.text)
+    if refusal:
+        raise InvalidRequest(refusal)
     if body.template is not None:
         message = ticket_reply_from_template(
             ticket=ticket,

@@ -79,6 +79,18 @@ def placeholders_in(text: str) -> list[str]:
     return list(dict.fromkeys(PLACEHOLDER.findall(text)))
 
 
+def placeholders_refusal(text: str) -> str:
+    """Why a reply cannot be sent as it is, when it still holds placeholders (a template's
+    variable the ticket had no value for); empty when it can. One wording for every interface."""
+    missing = placeholders_in(text)
+    if not missing:
+        return ""
+    return (
+        f"not sent: the reply still has {', '.join(f'[missing: {m}]' for m in missing)}"
+        "; write what belongs there, then send"
+    )
+
+
 def choose_language(
     available: list[str], *, customer_language: str, mailbox_language: str
 ) -> str | None:

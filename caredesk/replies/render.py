@@ -11,6 +11,7 @@ from caredesk.core.render import (
     choose_language,
     placeholder,
     placeholders_in,
+    placeholders_refusal,
     render,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "choose_language",
     "placeholder",
     "placeholders_in",
+    "placeholders_refusal",
     "render",
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from caredesk.access import Action, messages_visible
 from caredesk.core.errors import Forbidden, InvalidRequest, NotFound
-from caredesk.replies.render import placeholders_in
+from caredesk.replies.render import placeholders_refusal
 from caredesk.tickets.attachments import Upload, reply_attachments_max_bytes
 from caredesk.tickets.models import Message
 from caredesk.tickets.selectors import ticket_get
@@ -100,15 +100,12 @@ def _reply(request: HttpRequest, ref: int, limit: TotalSizeLimit) -> HttpRespons
                 f"the files come to more than {limit.limit // 1024 // 1024} MB, "
                 "the most one message can carry (what you wrote is kept as a draft)"
             )
-        missing = placeholders_in(text) if kind != "note" else []
-        if missing:
+        refusal = placeholders_refusal(text) if kind != "note" else ""
+        if refusal:
             # A template's variable this ticket had no value for: the customer must not
             # read "[missing: customer.first_name]".
             keep_as_draft()
-            raise InvalidRequest(
-                f"not sent: the reply still has {', '.join(f'[missing: {m}]' for m in missing)}"
-                "; write what belongs there, then send (what you wrote is kept as a draft)"
-            )
+            raise InvalidRequest(f"{refusal} (what you wrote is kept as a draft)")
         files = [
             Upload(f.name or "", f.content_type or "", f.read())
             for f in request.FILES.getlist("attachments")
