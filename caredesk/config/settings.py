@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "caredesk.system_emails",
     "caredesk.replies",
     "caredesk.glossary",
+    "caredesk.knowledge",
     "caredesk.workspace",
 ]
 
