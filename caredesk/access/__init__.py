@@ -11,6 +11,7 @@ every app can call it; other apps' models are known only through Protocols and f
 from caredesk.access.content import (
     article_check,
     article_permits,
+    articles_visible,
     glossary_check,
     glossary_decide,
     glossary_permits,
@@ -69,6 +70,7 @@ __all__ = [
     "admin_site_permits",
     "article_check",
     "article_permits",
+    "articles_visible",
     "attachments_visible",
     "conversation_visible",
     "customer_change_check",

@@ -1,7 +1,7 @@
 """Who may see, use, change and review templates (canned responses), knowledge-base articles
 and the desk's glossary.
 
-Templates are `caredesk.replies`' models; articles have no model yet. The rules are written
+Templates are `caredesk.replies`' models, articles `caredesk.knowledge`'s. The rules are written
 over the Protocols below, so that the apps that bring them (replies, knowledge, the help
 centre, the portal) call these rather than growing rules of their own. Each model's
 `<things>_visible` Q sits here next to its rule.
@@ -123,12 +123,25 @@ class ArticleLike(Protocol):
     def published(self) -> bool: ...
     @property
     def internal(self) -> bool: ...  # for agents only, never in the public help centre
+    @property
+    def section_owner_id(self) -> int | None: ...  # the owner of its section, who reviews it
+
+
+PUBLISHED_STATE, PUBLIC_VISIBILITY = "published", "public"
+
+
+def articles_visible(principal: Principal, via: str = "") -> Q:
+    """The query form of `article_decide`'s VIEW: every article for agents; published public
+    ones for everyone else (customers, the public reading the help centre)."""
+    if as_agent(principal) is not None:
+        return Q()
+    return Q(**{f"{via}state": PUBLISHED_STATE, f"{via}visibility": PUBLIC_VISIBILITY})
 
 
 def article_decide(principal: Principal, article: ArticleLike, action: Action) -> Decision:
     """Published public articles: everyone, customers and the public included. Internal ones
-    and drafts: agents. Agents write and edit articles; supervisors and admins review
-    (publish) and delete them."""
+    and drafts: agents. Agents write and edit articles; supervisors, admins and the owner of
+    the article's section review (publish) them; supervisors and admins delete them."""
     agent = as_agent(principal)
     if agent is None and not (article.published and not article.internal):
         return HIDDEN
@@ -138,11 +151,18 @@ def article_decide(principal: Principal, article: ArticleLike, action: Action) -
         return Decision(visible=True, refusal=f"you may not {action} this article")
     if action == Action.CHANGE:
         return ALLOWED
-    if action in (Action.REVIEW, Action.DELETE):
+    if action == Action.REVIEW:
+        if agent.is_manager or article.section_owner_id == agent.id:
+            return ALLOWED
+        return Decision(
+            visible=True,
+            refusal="only supervisors, admins and the section's owner review articles",
+        )
+    if action == Action.DELETE:
         if agent.is_manager:
             return ALLOWED
         return Decision(
-            visible=True, refusal=f"only supervisors and admins {action} knowledge-base articles"
+            visible=True, refusal="only supervisors and admins delete knowledge-base articles"
         )
     return Decision(visible=True, refusal=f"you may not {action} an article")
 

@@ -135,6 +135,19 @@ class Article(TimestampedModel):
     def __str__(self) -> str:
         return self.title
 
+    # What the access policy reads (caredesk.access.ArticleLike).
+    @property
+    def published(self) -> bool:
+        return self.state == ArticleState.PUBLISHED
+
+    @property
+    def internal(self) -> bool:
+        return self.visibility == Visibility.INTERNAL
+
+    @property
+    def section_owner_id(self) -> int | None:
+        return self.section.owner_id
+
     @property
     def original(self) -> Article:
         """The source article (itself for an original)."""

@@ -271,6 +271,7 @@ class Article:
     published: bool
     internal: bool
     pk: int = 4
+    section_owner_id: int | None = None
 
 
 def test_articles_public_internal_and_drafts() -> None:
@@ -287,9 +288,27 @@ def test_articles_public_internal_and_drafts() -> None:
     with pytest.raises(Forbidden):
         article_check(ANONYMOUS, public, Action.CHANGE)
     assert article_permits(TINA, draft, Action.CHANGE)
-    with pytest.raises(Forbidden, match="only supervisors and admins review"):
+    with pytest.raises(Forbidden, match="only supervisors, admins and the section's owner"):
         article_check(TINA, draft, Action.REVIEW)
     assert article_permits(SUPERVISOR, draft, Action.REVIEW)
+    owned = Article(published=False, internal=False, section_owner_id=TINA.id)
+    assert article_permits(TINA, owned, Action.REVIEW)  # the section's owner publishes
+    with pytest.raises(Forbidden, match="only supervisors and admins delete"):
+        article_check(TINA, owned, Action.DELETE)
+    assert article_permits(SUPERVISOR, owned, Action.DELETE)
+
+
+def test_articles_visible_to_the_public_are_published_public_ones() -> None:
+    from django.db.models import Q
+
+    from caredesk.access import articles_visible
+
+    assert articles_visible(TINA) == Q()
+    for outsider in (JANE, ANONYMOUS):
+        assert articles_visible(outsider) == Q(state="published", visibility="public")
+    assert articles_visible(ANONYMOUS, via="article__") == Q(
+        article__state="published", article__visibility="public"
+    )
 
 
 # --- principals -----------------------------------------------------------------------------
