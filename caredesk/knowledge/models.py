@@ -285,3 +285,24 @@ class ArticleView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} via {self.via}"
+
+
+class HelpCentre(models.Model):
+    """How the public help centre looks: the desk's name, logo and colours (one row)."""
+
+    name = models.CharField(max_length=200, default="Help centre")
+    logo = models.FileField(upload_to="knowledge/brand/", blank=True, max_length=200)
+    primary_colour = models.CharField(
+        max_length=7, default="#1d4ed8", help_text="Links and buttons, as #rrggbb"
+    )
+    text_colour = models.CharField(max_length=7, default="#111827", help_text="As #rrggbb")
+    background_colour = models.CharField(max_length=7, default="#ffffff", help_text="As #rrggbb")
+    default_language = models.CharField(max_length=10, default="en")
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = "help centre"
+        verbose_name_plural = "help centre"
+
+    def __str__(self) -> str:
+        return self.name
